@@ -1,0 +1,9 @@
+/** What starting a capture needs from the configuration, already typed (the VS Code layer reads settings). */
+export interface CaptureSettings {
+  /** As the user typed it: `3000`, `localhost:3000` or a URL. */
+  readonly upstream: string;
+  /** 0 for any free port. */
+  readonly port: number;
+  readonly maxBodyBytes: number;
+  readonly upstreamTimeoutMs: number;
+}

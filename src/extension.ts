@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/commandTable';
+import { configScope, configSection, readConfig, restartSettings } from './config';
+import { setContext } from './contextKeys';
+import { LazyHistory } from './core/history/lazyHistory';
+import { TunnelController } from './core/tunnel/tunnelController';
+import { createLog, log } from './log';
+import { TunnelStatusBar } from './statusBar/tunnelStatusBar';
+import { ExchangeDocuments, exchangeScheme } from './views/exchangeDocuments';
+import type { HistoryTreeProvider } from './views/historyTreeProvider';
+import { HistoryView } from './views/historyView';
+
+/** What the extension hands to its integration tests (and to nobody else). */
+export interface WebhookTunnelApi {
+  readonly tunnel: TunnelController;
+  readonly history: LazyHistory;
+  readonly historyTree: HistoryTreeProvider;
+}
+
+/** `deactivate` must await closing the proxy and flushing the history, which `dispose()` cannot. */
+let shutdown: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
+  const logChannel = createLog();
+  const config = readConfig(configScope());
+  const storage = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'history').fsPath;
+  const history = new LazyHistory(storage, config.history.maxEntries);
+  void history.ready.then(({ report }) => report.message && reportDamagedHistory(report.message), (error: unknown) => log.error('Could not open the webhook history:', error));
+  const tunnel = new TunnelController(history.append);
+  const statusBar = new TunnelStatusBar(tunnel.state);
+  const historyView = new HistoryView(history);
+  setContext('webhookTunnel:state', tunnel.state.kind);
+  shutdown = async () => {
+    await tunnel.stop();
+    await history.close();
+  };
+  context.subscriptions.push(
+    logChannel,
+    history,
+    tunnel,
+    statusBar,
+    historyView,
+    tunnel.onDidChangeState((state) => {
+      statusBar.render(state);
+      historyView.renderState(state);
+      setContext('webhookTunnel:state', state.kind);
+    }),
+    history.onDidChange(() => setContext('webhookTunnel:hasHistory', history.entries().length > 0)),
+    vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
+    ...registerCommands({ tunnel, history }),
+    vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),
+  );
+  return { tunnel, history, historyTree: historyView.provider };
+}
+
+export async function deactivate(): Promise<void> {
+  await shutdown?.();
+  shutdown = undefined;
+}
+
+function onConfigurationChanged(event: vscode.ConfigurationChangeEvent, tunnel: TunnelController, history: LazyHistory): void {
+  if (!event.affectsConfiguration(configSection)) return;
+  history.setMaxEntries(readConfig(configScope()).history.maxEntries);
+  if (tunnel.state.kind !== 'on' || !restartSettings.some((key) => event.affectsConfiguration(key))) return;
+  void vscode.window.showInformationMessage('Webhook Tunnel settings changed. Restart the tunnel to apply them.', 'Restart Tunnel').then(async (choice) => {
+    if (!choice) return;
+    await tunnel.stop();
+    await vscode.commands.executeCommand('webhookTunnel.startTunnel');
+  });
+}
+
+function reportDamagedHistory(message: string): void {
+  log.warn(message);
+  void vscode.window.showWarningMessage(message);
+}

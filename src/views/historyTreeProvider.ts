@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { exchangeOutcome, exchangePath, statusText } from '../core/history/exchangeSummary';
+import type { ExchangeOutcome } from '../core/history/exchangeSummary';
+import type { LazyHistory } from '../core/history/lazyHistory';
+import type { StoredExchange } from '../core/history/storedExchange';
+import { formatAge, formatBytes, formatDuration } from '../core/util/format';
+import { Disposable } from '../dispose';
+
+/** `contextValue` tokens, matched in package.json with `viewItem =~ /^exchange\b/`. */
+export const exchangeContext = { exchange: 'exchange', failed: 'exchange:failed' } as const;
+
+const outcomeIcons: Record<ExchangeOutcome, vscode.ThemeIcon> = {
+  success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  redirect: new vscode.ThemeIcon('arrow-right', new vscode.ThemeColor('charts.blue')),
+  clientError: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  serverError: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  failed: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('testing.iconFailed')),
+  upgrade: new vscode.ThemeIcon('plug', new vscode.ThemeColor('charts.purple')),
+};
+
+/** Relative ages drift, so the visible rows are refreshed this often. */
+const ageRefreshMs = 30_000;
+
+/** The captured calls, newest first. Rows are plain history entries; VS Code items are made on demand. */
+export class HistoryTreeProvider extends Disposable implements vscode.TreeDataProvider<StoredExchange> {
+  private readonly changed = this.register(new vscode.EventEmitter<StoredExchange | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly history: LazyHistory, private readonly now: () => number = Date.now) {
+    super();
+    this.register(history.onDidChange(() => this.changed.fire(undefined)));
+    const timer = setInterval(() => this.changed.fire(undefined), ageRefreshMs);
+    this.register({ dispose: () => clearInterval(timer) });
+  }
+
+  getChildren(element?: StoredExchange): StoredExchange[] {
+    return element ? [] : [...this.history.entries()];
+  }
+
+  getTreeItem(exchange: StoredExchange): vscode.TreeItem {
+    const item = new vscode.TreeItem(`${exchange.request.method} ${exchangePath(exchange)}`, vscode.TreeItemCollapsibleState.None);
+    item.id = exchange.id;
+    item.description = `${statusText(exchange)} · ${formatAge(this.now() - exchange.startedAt)}`;
+    item.iconPath = outcomeIcons[exchangeOutcome(exchange)];
+    item.tooltip = exchangeTooltip(exchange);
+    item.contextValue = exchange.error ? exchangeContext.failed : exchangeContext.exchange;
+    item.command = { command: 'webhookTunnel.showExchange', title: 'Show Details', arguments: [exchange] };
+    item.accessibilityInformation = { label: `${exchange.request.method} ${exchange.request.url}, ${item.description}` };
+    return item;
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+}
+
+function exchangeTooltip(exchange: StoredExchange): vscode.MarkdownString {
+  const { request, response } = exchange;
+  const body = (info: { size: number; truncated: boolean }): string => `${formatBytes(info.size)}${info.truncated ? ' (recorded truncated)' : ''}`;
+  const lines = [
+    `**${request.method}** \`${request.url}\``,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| Status | ${response ? `${response.statusCode} ${response.statusMessage}${response.synthetic ? ' (from Webhook Tunnel)' : ''}` : '—'} |`,
+    `| Received | ${new Date(exchange.startedAt).toLocaleString()} |`,
+    `| Duration | ${formatDuration(exchange.timings.totalMs)} |`,
+    `| From | ${exchange.clientAddress || 'unknown'} |`,
+    `| Forwarded to | ${exchange.upstream} |`,
+    `| Request body | ${body(request.body)} |`,
+  ];
+  if (response) lines.push(`| Response body | ${body(response.body)} |`);
+  if (exchange.error) lines.push('', `$(error) ${exchange.error.message}`);
+  const markdown = new vscode.MarkdownString(lines.join('\n'), true);
+  return markdown;
+}

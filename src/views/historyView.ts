@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import type { LazyHistory } from '../core/history/lazyHistory';
+import type { StoredExchange } from '../core/history/storedExchange';
+import type { TunnelState } from '../core/tunnel/tunnelState';
+import { Disposable } from '../dispose';
+import { HistoryTreeProvider } from './historyTreeProvider';
+
+/** The History view: the tree, its title-bar description (the address) and a badge for calls arriving unseen. */
+export class HistoryView extends Disposable {
+  readonly provider: HistoryTreeProvider;
+  private readonly view: vscode.TreeView<StoredExchange>;
+  private unseen = 0;
+
+  constructor(history: LazyHistory) {
+    super();
+    this.provider = this.register(new HistoryTreeProvider(history));
+    this.view = this.register(vscode.window.createTreeView('webhookTunnel.history', { treeDataProvider: this.provider }));
+    this.register(
+      history.onDidChange((change) => {
+        if (change.kind === 'added' && !this.view.visible) this.setUnseen(this.unseen + 1);
+        if (change.kind === 'cleared') this.setUnseen(0);
+      }),
+    );
+    this.register(this.view.onDidChangeVisibility(({ visible }) => visible && this.setUnseen(0)));
+  }
+
+  renderState(state: TunnelState): void {
+    this.view.description = state.kind === 'on' ? state.url.replace(/^https?:\/\//, '') : undefined;
+  }
+
+  private setUnseen(count: number): void {
+    this.unseen = count;
+    this.view.badge = count > 0 ? { value: count, tooltip: `${count} new webhook call${count === 1 ? '' : 's'}` } : undefined;
+  }
+}

@@ -1,0 +1,73 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** The typed face of scripts/codeServer.mjs (plain ESM, shared with npm start). */
+interface CodeServerModule {
+  startCodeServer(options?: { settings?: Record<string, unknown> }): Promise<{ url: string; port: number; stop(): Promise<void>; output(): string }>;
+  workbenchUrl(server: { url: string; port: number }, target: { folder?: string; extensionDevelopmentPath?: string }): string;
+  launchBrowser(options?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
+}
+
+export const repoRoot = resolve(__dirname, '..', '..', '..');
+export const statusItem = '[id="webhooktunnel.webhook-tunnel.webhookTunnel.status"]';
+
+export interface Workbench {
+  readonly page: Page;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A real VS Code workbench in Chromium with the extension under development on a fresh copy of the fixture workspace. */
+export async function openWorkbench(settings: Record<string, unknown>): Promise<Workbench> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const codeServer = require(join(repoRoot, 'scripts', 'codeServer.mjs')) as CodeServerModule;
+  const folder = join(mkdtempSync(join(tmpdir(), 'wt-e2e-')), 'workspace');
+  cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+  const server = await codeServer.startCodeServer({ settings });
+  const browser = await codeServer.launchBrowser({ viewport: { width: 1400, height: 900 } });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const url = codeServer.workbenchUrl(server, { folder, extensionDevelopmentPath: repoRoot });
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar').waitFor();
+  return {
+    page,
+    url,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * Runs a command by its palette title, as a user would: F1, type, Enter. The palette lists what is registered
+ * when it opens, and an extension under development registers a moment after the workbench appears, so retry.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+/** Opens the Webhook Tunnel side bar through its "View: Show …" command, which (unlike a click on the icon) never toggles it closed. */
+export async function showHistoryView(page: Page): Promise<void> {
+  await runCommand(page, 'View: Show Webhook Tunnel');
+  // The container holds one view, so VS Code shows its title in the side bar's title bar, not a pane header.
+  await page.locator('.part.sidebar .composite.title', { hasText: /Webhook Tunnel/i }).waitFor();
+}

@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import { createServer, request } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import type { WebhookTunnelApi } from '../../src/extension';
+
+const EXTENSION_ID = 'webhooktunnel.webhook-tunnel';
+
+async function api(): Promise<WebhookTunnelApi> {
+  const extension = vscode.extensions.getExtension<WebhookTunnelApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension loaded');
+  return extension.activate();
+}
+
+function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+describe('Start Tunnel → capture → history tree (extension host)', function () {
+  const received: string[] = [];
+  const devServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push(Buffer.concat(chunks).toString());
+      res.writeHead(202, { 'Content-Type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  let devPort = 0;
+
+  before(async () => {
+    devPort = await listen(devServer);
+    await vscode.workspace.getConfiguration('webhookTunnel').update('upstream', `localhost:${devPort}`, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('webhookTunnel.stopTunnel');
+    await vscode.workspace.getConfiguration('webhookTunnel').update('upstream', undefined, vscode.ConfigurationTarget.Global);
+    devServer.close();
+  });
+
+  it('starts from the command, forwards a POST byte-exact and lists it in the tree with status, age, icon and tooltip', async () => {
+    const { tunnel, historyTree } = await api();
+    await vscode.commands.executeCommand('webhookTunnel.startTunnel');
+    const state = tunnel.state;
+    assert.equal(state.kind, 'on', JSON.stringify(state));
+    if (state.kind !== 'on') return;
+    assert.equal(state.upstream, `http://localhost:${devPort}`);
+
+    const payload = JSON.stringify({ action: 'opened', marker: `integration-${Date.now()}` });
+    const response = await post(`${state.url}/hooks/github?delivery=1`, payload, { 'X-GitHub-Event': 'pull_request' });
+    assert.equal(response.status, 202);
+    assert.equal(response.body, '{"ok":true}');
+    assert.equal(received.at(-1), payload);
+
+    const top = await until('the call in the tree', () => historyTree.getChildren().find((e) => e.request.url === '/hooks/github?delivery=1'));
+    assert.equal(historyTree.getChildren()[0]?.id, top.id, 'newest first');
+    const item = historyTree.getTreeItem(top);
+    assert.equal(item.label, 'POST /hooks/github');
+    assert.match(String(item.description), /^202 · just now$/);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
+    assert.match((item.tooltip as vscode.MarkdownString).value, /\| Status \| 202 Accepted \|/);
+    assert.equal(item.command?.command, 'webhookTunnel.showExchange');
+  });
+
+  it('copies the address and shows a call as an HTTP transcript', async () => {
+    const { tunnel, historyTree } = await api();
+    assert.equal(tunnel.state.kind, 'on');
+    await vscode.commands.executeCommand('webhookTunnel.copyPublicUrl');
+    assert.equal(await vscode.env.clipboard.readText(), tunnel.state.kind === 'on' ? tunnel.state.url : '');
+
+    const exchange = historyTree.getChildren()[0]!;
+    await vscode.commands.executeCommand('webhookTunnel.showExchange', exchange);
+    const text = await until('the transcript editor', () => vscode.window.activeTextEditor?.document.getText());
+    assert.match(text, /^POST \/hooks\/github\?delivery=1 HTTP\/1\.1$/m);
+    assert.match(text, /^X-GitHub-Event: pull_request$/m);
+    assert.match(text, /^HTTP\/1\.1 202 Accepted$/m);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('captures a call to a dev server that is down, with the 502 explanation', async () => {
+    const { tunnel, historyTree } = await api();
+    const down = createServer();
+    const downPort = await listen(down);
+    down.close();
+    await vscode.commands.executeCommand('webhookTunnel.stopTunnel');
+    await vscode.workspace.getConfiguration('webhookTunnel').update('upstream', String(downPort), vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('webhookTunnel.startTunnel');
+    assert.equal(tunnel.state.kind, 'on');
+    const url = tunnel.state.kind === 'on' ? tunnel.state.url : '';
+
+    const response = await post(`${url}/down`, '{"ping":1}');
+    assert.equal(response.status, 502);
+    assert.match(response.body, new RegExp(`could not reach the dev server at http://localhost:${downPort}`));
+    const failed = await until('the failed call in the tree', () => historyTree.getChildren().find((e) => e.request.url === '/down'));
+    const item = historyTree.getTreeItem(failed);
+    assert.match(String(item.description), /^502 dev server down · /);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'debug-disconnect');
+    await vscode.workspace.getConfiguration('webhookTunnel').update('upstream', `localhost:${devPort}`, vscode.ConfigurationTarget.Global);
+  });
+
+  it('stops: the address no longer answers and the state is off', async () => {
+    const { tunnel } = await api();
+    const state = tunnel.state;
+    assert.equal(state.kind, 'on');
+    await vscode.commands.executeCommand('webhookTunnel.stopTunnel');
+    assert.equal(tunnel.state.kind, 'off');
+    await assert.rejects(post(`${state.kind === 'on' ? state.url : ''}/after-stop`, '{}'), /ECONNREFUSED/);
+  });
+});
