@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/commandTable';
 import { configScope, configSection, readConfig, restartSettings } from './config';
-import { setContext } from './contextKeys';
+import { ContextKeys } from './contextKeys';
 import { LazyHistory } from './core/history/lazyHistory';
 import { TunnelController } from './core/tunnel/tunnelController';
 import { createLog, log } from './log';
@@ -29,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
   const tunnel = new TunnelController(history.append);
   const statusBar = new TunnelStatusBar(tunnel.state);
   const historyView = new HistoryView(history);
-  setContext('webhookTunnel:state', tunnel.state.kind);
+  const contextKeys = new ContextKeys();
+  contextKeys.set('webhookTunnel:state', tunnel.state.kind);
   shutdown = async () => {
     await tunnel.stop();
     await history.close();
@@ -43,9 +44,9 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     tunnel.onDidChangeState((state) => {
       statusBar.render(state);
       historyView.renderState(state);
-      setContext('webhookTunnel:state', state.kind);
+      contextKeys.set('webhookTunnel:state', state.kind);
     }),
-    history.onDidChange(() => setContext('webhookTunnel:hasHistory', history.entries().length > 0)),
+    history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.entries().length > 0)),
     vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
     ...registerCommands({ tunnel, history }),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),

@@ -48,8 +48,9 @@ function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+/** Shape only: checking every header of every record would cost more than parsing them. */
+function isHeaderList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length % 2 === 0 && (value.length === 0 || typeof value[0] === 'string');
 }
 
 function isByteCount(value: unknown): value is number {
@@ -66,7 +67,7 @@ function isStoredRequest(value: unknown): value is StoredRequest {
     typeof value.method === 'string' &&
     typeof value.url === 'string' &&
     typeof value.httpVersion === 'string' &&
-    isStringArray(value.rawHeaders) &&
+    isHeaderList(value.rawHeaders) &&
     isBodyInfo(value.body)
   );
 }
@@ -76,7 +77,7 @@ function isStoredResponse(value: unknown): value is StoredResponse {
     isFields(value) &&
     typeof value.statusCode === 'number' &&
     typeof value.statusMessage === 'string' &&
-    isStringArray(value.rawHeaders) &&
+    isHeaderList(value.rawHeaders) &&
     isBodyInfo(value.body)
   );
 }

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: what recording every webhook costs, against references, in one run.
+ *
+ * For 2 KB, 8 KB and 256 KB JSON POSTs at concurrency 1 and 32, it measures requests/s, p50/p99 latency and
+ * the proxy process's CPU per request for: the upstream directly; a bare Node pass-through proxy (the floor
+ * for any Node proxy); the capture proxy recording into the history store (what the extension runs); the
+ * pass-through plus a naive base64-JSON-lines recorder (what recording costs done the obvious way); and
+ * mitmdump (the usual tool for this job). Each server runs in its own process so its CPU time can be read.
+ *
+ * Rounds are interleaved (every variant runs once per round, the starting variant rotating) because on a
+ * shared 2-core machine noise comes in waves; back-to-back blocks per variant would turn a wave into a
+ * spurious difference between variants, while interleaving spreads it over all of them. The ratios are the
+ * figures to trust; absolute numbers move with the machine.
+ *
+ * Then: memory growth over 100k captured exchanges, the load time of a 10k-exchange history, the minified
+ * bundle size, and activate() time under a fake `vscode`. Targets print PASS/MISS; a miss never fails the run.
+ *
+ *   npm run bench [-- --quick]      BENCH_CPU_PROF=capture,passThrough also writes .cpuprofile files to out/bench/profiles;
+ *   to dig into one variant: node out/test/bench/profileProxy.js capture 2048 1 20000
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { measureActivation } from './activation';
+import { BenchChild } from './benchChild';
+import type { BenchPlan } from './benchConfig';
+import { planFor } from './benchConfig';
+import { buildProductionBundle } from './bundleSize';
+import type { ServerChildSpec } from './childProtocol';
+import { canReadProcessCpu } from './cpuTime';
+import { measureHistoryLoad } from './historyLoad';
+import { measureMemoryGrowth } from './memoryGrowth';
+import type { Mitmdump } from './mitmdump';
+import { findMitmdump, startMitmdump } from './mitmdump';
+import { benchOutDir, resultsPath } from './paths';
+import { cellRatios } from './ratios';
+import { matrixTable, otherFigures, ratioTable, targetList } from './report';
+import type { BenchFigures, Outcome } from './targets';
+import { checkTargets } from './targets';
+import type { MeasuredVariant } from './throughputMatrix';
+import { runMatrix } from './throughputMatrix';
+
+const started = Date.now();
+/** Progress goes to stderr so stdout is just the report. */
+function progress(line: string): void {
+  console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+}
+
+async function attempt<T>(what: string, run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    progress(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** BENCH_CPU_PROF=capture,passThrough: those proxy children write a V8 CPU profile to out/bench/profiles on exit. */
+function profilingArgs(role: ServerChildSpec['role']): string[] {
+  const wanted = (process.env.BENCH_CPU_PROF ?? '').split(',').map((name) => name.trim());
+  return wanted.includes(role) ? ['--cpu-prof', `--cpu-prof-dir=${join(benchOutDir, 'profiles')}`, `--cpu-prof-name=${role}-${process.pid}.cpuprofile`] : [];
+}
+
+interface Servers {
+  readonly children: BenchChild[];
+  readonly variants: MeasuredVariant[];
+  mitmdump?: Mitmdump;
+  mitmdumpSkipped?: string;
+  upstreamOrigin: string;
+}
+
+async function startServers(plan: BenchPlan, scratch: string, servers: Servers): Promise<void> {
+  const upstream = await BenchChild.start({ role: 'upstream' });
+  servers.children.push(upstream);
+  servers.upstreamOrigin = upstream.origin;
+  servers.variants.push({ id: 'direct', port: upstream.port, settle: async () => {} });
+  const capture = { maxEntries: plan.maxEntries, maxBodyBytes: plan.maxBodyBytes, upstreamTimeoutMs: plan.upstreamTimeoutMs };
+  for (const [id, role] of [['passThrough', 'passThrough'], ['capture', 'capture'], ['naive', 'naive']] as const) {
+    const scratchDir = join(scratch, role);
+    await mkdir(scratchDir);
+    const child = await BenchChild.start({ role, upstream: upstream.origin, scratchDir, capture }, profilingArgs(role));
+    servers.children.push(child);
+    servers.variants.push({ id, port: child.port, cpuPid: child.pid, settle: () => child.settle() });
+  }
+  const executable = findMitmdump();
+  if (!executable) {
+    servers.mitmdumpSkipped = 'mitmdump is not installed (Debian: apt install mitmproxy)';
+    return;
+  }
+  try {
+    const mitmdump = await startMitmdump(executable, upstream.origin, scratch);
+    servers.mitmdump = mitmdump;
+    servers.variants.push({ id: 'mitmdump', port: mitmdump.port, cpuPid: mitmdump.pid, settle: async () => {} });
+  } catch (error) {
+    servers.mitmdumpSkipped = `mitmdump did not start: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The proxies go after the matrix; the upstream (the first child) stays for the memory phase unless `all`. */
+async function stopServers(servers: Servers, all: boolean): Promise<void> {
+  await servers.mitmdump?.stop();
+  servers.mitmdump = undefined;
+  const stopping = servers.children.splice(all ? 0 : 1);
+  await Promise.all(stopping.map((child) => child.close()));
+}
+
+async function main(): Promise<void> {
+  const plan = planFor(process.argv.slice(2));
+  if (!canReadProcessCpu()) throw new Error('The bench reads CPU time from /proc/<pid>/stat, so it needs Linux.');
+  const scratch = await mkdtemp(join(tmpdir(), 'webhook-tunnel-bench-'));
+  const servers: Servers = { children: [], variants: [], upstreamOrigin: '' };
+  // Whatever happens, no server outlives the bench.
+  process.once('exit', () => {
+    servers.mitmdump?.kill();
+    for (const child of servers.children) child.kill();
+  });
+  process.once('SIGINT', () => process.exit(130));
+  const loadAtStart = loadavg();
+  try {
+    progress('starting the upstream, the proxies and mitmdump');
+    await startServers(plan, scratch, servers);
+    const cells = await runMatrix(servers.variants, plan.matrix, progress);
+    const mitmdumpVersion = servers.mitmdump?.version ?? null;
+    await stopServers(servers, false);
+    const memory = await attempt('memory', () => measureMemoryGrowth(servers.upstreamOrigin, join(scratch, 'memory-history'), plan, progress));
+    await stopServers(servers, true);
+    const historyLoad = await attempt('history load', () => measureHistoryLoad(join(scratch, 'history-load'), plan, progress));
+    progress('building the production bundle');
+    const bundle = await attempt('bundle', buildProductionBundle);
+    progress('measuring activate()');
+    const activation = bundle.ok
+      ? await attempt('activate', () => measureActivation(bundle.value.path, scratch, plan.activateRuns))
+      : ({ ok: false, error: 'no bundle to activate' } as const);
+
+    const ratios = cellRatios(cells);
+    const figures: BenchFigures = { ratios, memory, historyLoad, bundle, activation, ...(servers.mitmdumpSkipped ? { mitmdumpSkipped: servers.mitmdumpSkipped } : {}) };
+    const targets = checkTargets(figures);
+    console.log(
+      [matrixTable(cells, plan.matrix), '', 'Ratios (capture = capture proxy + history store; +p50 = p50 minus direct p50):', '', ratioTable(ratios), '', otherFigures(figures), '', 'Targets:', '', targetList(targets)].join('\n'),
+    );
+    const meta = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      loadAverageAtStart: loadAtStart,
+      mitmdump: mitmdumpVersion,
+      cpuMethod: '/proc/<pid>/stat utime+stime of the proxy process, per completed request, summed over rounds',
+      seconds: (Date.now() - started) / 1000,
+    };
+    await mkdir(benchOutDir, { recursive: true });
+    await writeFile(resultsPath, `${JSON.stringify({ meta, plan, cells, ratios, memory, historyLoad, bundle, activation, targets }, null, 2)}\n`);
+    console.log(`\nFigures written to ${resultsPath} (${meta.seconds.toFixed(0)} s).`);
+  } finally {
+    await stopServers(servers, true).catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
