@@ -25,4 +25,11 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The one door to the native SDK (loaded lazily, with a clear error when the binary is missing).
+    files: ['src/core/tunnel/ngrokSdk.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must stay free of VS Code.' }] }],
+    },
+  },
 );

@@ -5,6 +5,7 @@ import { ContextKeys } from './contextKeys';
 import { LazyHistory } from './core/history/lazyHistory';
 import { TunnelController } from './core/tunnel/tunnelController';
 import { createLog, log } from './log';
+import { Secrets } from './secrets';
 import { TunnelStatusBar } from './statusBar/tunnelStatusBar';
 import { ExchangeDocuments, exchangeScheme } from './views/exchangeDocuments';
 import type { HistoryTreeProvider } from './views/historyTreeProvider';
@@ -26,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
   const storage = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'history').fsPath;
   const history = new LazyHistory(storage, config.history.maxEntries);
   void history.ready.then(({ report }) => report.message && reportDamagedHistory(report.message), (error: unknown) => log.error('Could not open the webhook history:', error));
-  const tunnel = new TunnelController(history.append);
+  const tunnel = new TunnelController(history.append, (message) => log.info(message));
+  const secrets = new Secrets(context.secrets);
   const statusBar = new TunnelStatusBar(tunnel.state);
   const historyView = new HistoryView(history);
   const contextKeys = new ContextKeys();
@@ -48,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     }),
     history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.entries().length > 0)),
     vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
-    ...registerCommands({ tunnel, history }),
+    ...registerCommands({ tunnel, history, secrets, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),
   );
   return { tunnel, history, historyTree: historyView.provider };
@@ -62,7 +64,7 @@ export async function deactivate(): Promise<void> {
 function onConfigurationChanged(event: vscode.ConfigurationChangeEvent, tunnel: TunnelController, history: LazyHistory): void {
   if (!event.affectsConfiguration(configSection)) return;
   history.setMaxEntries(readConfig(configScope()).history.maxEntries);
-  if (tunnel.state.kind !== 'on' || !restartSettings.some((key) => event.affectsConfiguration(key))) return;
+  if ((tunnel.state.kind !== 'on' && tunnel.state.kind !== 'reconnecting') || !restartSettings.some((key) => event.affectsConfiguration(key))) return;
   void vscode.window.showInformationMessage('Webhook Tunnel settings changed. Restart the tunnel to apply them.', 'Restart Tunnel').then(async (choice) => {
     if (!choice) return;
     await tunnel.stop();

@@ -2,13 +2,15 @@ import * as vscode from 'vscode';
 import { log } from '../log';
 import type { CommandContext } from './commandContext';
 import { clearHistory, showExchange } from './historyCommands';
-import { copyPublicUrl, startTunnel, stopTunnel } from './tunnelCommands';
+import { copyPublicUrl, retryNow, setAuthtoken, startTunnel, stopTunnel } from './tunnelCommands';
 
 /** Every command this version implements; the rest of the contributed ids stay hidden (`when: false`). */
 export const commandTable = {
   'webhookTunnel.startTunnel': startTunnel,
   'webhookTunnel.stopTunnel': stopTunnel,
   'webhookTunnel.copyPublicUrl': copyPublicUrl,
+  'webhookTunnel.setAuthtoken': setAuthtoken,
+  'webhookTunnel.retryNow': retryNow,
   'webhookTunnel.showExchange': showExchange,
   'webhookTunnel.clearHistory': clearHistory,
   'webhookTunnel.showLog': () => log.show(),

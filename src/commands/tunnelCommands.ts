@@ -1,23 +1,61 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { configScope, readConfig } from '../config';
 import { probeUpstream } from '../core/config/probeUpstream';
 import { parseUpstream } from '../core/config/upstream';
+import { findAuthtoken } from '../core/tunnel/authtoken';
+import type { PublicTunnelSettings } from '../core/tunnel/captureSettings';
+import { buildPublicSettings, PublicSettingsError } from '../core/tunnel/publicSettings';
 import { log } from '../log';
 import type { CommandContext } from './commandContext';
+import { showTunnelError } from './tunnelFixes';
 
-export async function startTunnel({ tunnel }: CommandContext): Promise<void> {
+const authtokenKey = 'webhookTunnel.ngrok.authtoken';
+
+/** undefined: the user cancelled; null: capture locally only. */
+async function publicSettingsFor(context: CommandContext): Promise<PublicTunnelSettings | null | undefined> {
+  const config = readConfig(configScope());
+  if (!config.publicUrl) return null;
+  const token = await findAuthtoken({ fromSecretStorage: () => context.secrets.get(authtokenKey), env: process.env, platform: process.platform, home: homedir() });
+  if (!token) {
+    const choice = await vscode.window.showInformationMessage(
+      'A public URL needs an ngrok authtoken (free at dashboard.ngrok.com). Without one, Webhook Tunnel captures calls from this machine only.',
+      'Set ngrok Authtoken',
+      'Capture Locally Only',
+    );
+    if (choice === 'Capture Locally Only') return null;
+    if (choice !== 'Set ngrok Authtoken') return undefined;
+    if (!(await setAuthtoken(context))) return undefined;
+    return publicSettingsFor(context);
+  }
+  log.info(`Using the ngrok authtoken from ${token.where}`);
+  return buildPublicSettings(config.ngrok, token, context.extensionVersion, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+}
+
+export async function startTunnel(context: CommandContext): Promise<void> {
+  const { tunnel } = context;
   const { capture } = readConfig(configScope());
-  const state = await tunnel.start(capture);
+  let publicSettings: PublicTunnelSettings | null | undefined;
+  try {
+    publicSettings = await publicSettingsFor(context);
+  } catch (error) {
+    if (!(error instanceof PublicSettingsError)) throw error;
+    log.error(error.message);
+    void showTunnelError(error.message, 'openCaSetting');
+    return;
+  }
+  if (publicSettings === undefined) return;
+  const state = await tunnel.start(capture, publicSettings ?? undefined);
   if (state.kind === 'error') {
     log.error(`Start Tunnel failed: ${state.reason}`);
-    const choice = await vscode.window.showErrorMessage(`Webhook Tunnel could not start: ${state.reason}`, 'Open Settings', 'Show Log');
-    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'webhookTunnel');
-    if (choice === 'Show Log') log.show();
+    // Not awaited: the command is done when the tunnel is; the message waits for the user on its own.
+    void showTunnelError(state.reason, state.fix ?? (state.code ? undefined : 'openUpstreamSetting'));
     return;
   }
   if (state.kind !== 'on') return;
-  log.info(`Capturing at ${state.url} (local mode), forwarding to ${state.upstream}`);
-  // Warn early, without blocking the start: the call would still be captured, with a 502 for the sender.
+  const via = state.route.kind === 'local' ? 'local capture' : state.route.localEdge ? `the LOCAL test edge at ${state.route.serverAddr} (not ngrok)` : `ngrok (${state.route.serverAddr})`;
+  log.info(`Online at ${state.url} through ${via}; capture proxy ${state.localUrl} → ${state.upstream}`);
+  // Warn early, without blocking the start: calls are still captured, with a 502 for the sender.
   void probeUpstream(parseUpstream(capture.upstream)).then(async (reachable) => {
     if (reachable) return;
     log.warn(`Nothing answers at ${state.upstream} yet; senders get a 502 until the dev server runs.`);
@@ -34,13 +72,33 @@ export async function stopTunnel({ tunnel }: CommandContext): Promise<void> {
   log.info('Tunnel stopped');
 }
 
+export function retryNow({ tunnel }: CommandContext): void {
+  tunnel.retryNow();
+}
+
 export async function copyPublicUrl({ tunnel }: CommandContext): Promise<void> {
   const state = tunnel.state;
-  if (state.kind !== 'on') {
+  const url = state.kind === 'on' || state.kind === 'reconnecting' ? state.url : undefined;
+  if (!url) {
     const choice = await vscode.window.showInformationMessage('The tunnel is not running, so there is no address to copy.', 'Start Tunnel');
     if (choice) await vscode.commands.executeCommand('webhookTunnel.startTunnel');
     return;
   }
-  await vscode.env.clipboard.writeText(state.url);
-  vscode.window.setStatusBarMessage(`$(check) Copied ${state.url}`, 3000);
+  await vscode.env.clipboard.writeText(url);
+  vscode.window.setStatusBarMessage(`$(check) Copied ${url}`, 3000);
+}
+
+/** Asks for the token in a password box and keeps it in SecretStorage only. Resolves true when one was stored. */
+export async function setAuthtoken(context: CommandContext): Promise<boolean> {
+  const token = await vscode.window.showInputBox({
+    title: 'ngrok Authtoken',
+    prompt: 'Paste your authtoken from dashboard.ngrok.com/get-started/your-authtoken. It is kept in VS Code secret storage.',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (value) => (/^\s*$/.test(value) ? 'Paste the authtoken' : /\s/.test(value.trim()) ? 'An authtoken has no spaces' : undefined),
+  });
+  if (!token) return false;
+  await context.secrets.store(authtokenKey, token.trim());
+  log.info('ngrok authtoken stored in VS Code secret storage');
+  return true;
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import type { TunnelState } from '../core/tunnel/tunnelState';
+import type { TunnelRoute, TunnelState } from '../core/tunnel/tunnelState';
 import { Disposable } from '../dispose';
+
+const linkedCommands = ['webhookTunnel.startTunnel', 'webhookTunnel.stopTunnel', 'webhookTunnel.copyPublicUrl', 'webhookTunnel.showLog', 'webhookTunnel.retryNow'];
 
 /** The status bar item, rendered from the tunnel state alone. */
 export class TunnelStatusBar extends Disposable {
@@ -18,7 +20,7 @@ export class TunnelStatusBar extends Disposable {
     const item = this.item;
     item.backgroundColor = undefined;
     const tooltip = new vscode.MarkdownString('', true);
-    tooltip.isTrusted = { enabledCommands: ['webhookTunnel.startTunnel', 'webhookTunnel.stopTunnel', 'webhookTunnel.copyPublicUrl', 'webhookTunnel.showLog'] };
+    tooltip.isTrusted = { enabledCommands: linkedCommands };
     tooltip.supportThemeIcons = true;
     switch (state.kind) {
       case 'off':
@@ -28,23 +30,33 @@ export class TunnelStatusBar extends Disposable {
         tooltip.appendMarkdown('[$(play) Start Tunnel](command:webhookTunnel.startTunnel)');
         break;
       case 'starting':
-        item.text = '$(loading~spin) Starting tunnel…';
+        item.text = `$(loading~spin) ${state.route.kind === 'ngrok' ? 'Connecting tunnel…' : 'Starting capture…'}`;
         item.command = 'webhookTunnel.stopTunnel';
-        tooltip.appendMarkdown(`**Webhook Tunnel** is starting, forwarding to \`${state.upstream}\`.\n\n[$(debug-stop) Stop](command:webhookTunnel.stopTunnel)`);
+        tooltip.appendMarkdown(`**Webhook Tunnel** is ${state.route.kind === 'ngrok' ? `connecting to ${routeName(state.route)}` : 'starting'}.\n\n`);
+        tooltip.appendMarkdown(details(state.upstream, state.route) + '\n\n[$(debug-stop) Stop](command:webhookTunnel.stopTunnel)');
         break;
       case 'on':
         item.text = `$(radio-tower) ${state.url.replace(/^https?:\/\//, '')}`;
         item.command = { command: 'webhookTunnel.copyPublicUrl', title: 'Copy Address' };
-        tooltip.appendMarkdown(`**Webhook Tunnel** is capturing (local mode: senders on this machine).\n\n`);
-        tooltip.appendMarkdown(`Address: \`${state.url}\` — click to copy\n\nForwarding to: \`${state.upstream}\`\n\n`);
-        tooltip.appendMarkdown('[$(copy) Copy Address](command:webhookTunnel.copyPublicUrl) · [$(debug-stop) Stop](command:webhookTunnel.stopTunnel) · [$(output) Show Log](command:webhookTunnel.showLog)');
+        tooltip.appendMarkdown(`**Webhook Tunnel** is online${state.route.kind === 'local' ? ' (local capture: senders on this machine)' : ` through ${routeName(state.route)}`}.\n\n`);
+        tooltip.appendMarkdown(`Address: \`${state.url}\` — click to copy\n\n${details(state.upstream, state.route)}\n\n`);
+        tooltip.appendMarkdown('[$(copy) Copy URL](command:webhookTunnel.copyPublicUrl) · [$(debug-stop) Stop](command:webhookTunnel.stopTunnel) · [$(output) Show Log](command:webhookTunnel.showLog)');
+        break;
+      case 'reconnecting':
+        item.text = `$(sync~spin) Reconnecting${state.url ? ` ${state.url.replace(/^https?:\/\//, '')}` : ''}`;
+        item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        item.command = 'webhookTunnel.retryNow';
+        tooltip.appendMarkdown(`**Webhook Tunnel** is reconnecting (attempt ${state.attempt}): ${escapeMarkdown(state.reason)}.\n\n`);
+        if (state.retryAt && state.retryAt > Date.now()) tooltip.appendMarkdown(`Next attempt at ${new Date(state.retryAt).toLocaleTimeString()}.\n\n`);
+        tooltip.appendMarkdown(`${details(state.upstream, state.route)}\n\n`);
+        tooltip.appendMarkdown('[$(debug-restart) Retry Now](command:webhookTunnel.retryNow) · [$(debug-stop) Stop](command:webhookTunnel.stopTunnel) · [$(output) Show Log](command:webhookTunnel.showLog)');
         break;
       case 'error':
-        item.text = '$(error) Tunnel error';
+        item.text = `$(error) Tunnel: ${state.code ?? 'error'}`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         item.command = 'webhookTunnel.startTunnel';
-        tooltip.appendMarkdown(`**Webhook Tunnel** could not start.\n\n${escapeMarkdown(state.reason)}\n\n`);
-        tooltip.appendMarkdown('[$(debug-restart) Try Again](command:webhookTunnel.startTunnel) · [$(output) Show Log](command:webhookTunnel.showLog)');
+        tooltip.appendMarkdown(`**Webhook Tunnel** stopped.\n\n${escapeMarkdown(state.reason)}\n\n`);
+        tooltip.appendMarkdown('[$(debug-restart) Start Again](command:webhookTunnel.startTunnel) · [$(output) Show Log](command:webhookTunnel.showLog)');
         break;
     }
     item.tooltip = tooltip;
@@ -52,14 +64,30 @@ export class TunnelStatusBar extends Disposable {
   }
 }
 
+function routeName(route: TunnelRoute): string {
+  if (route.kind === 'local') return 'this machine';
+  return route.localEdge ? `the LOCAL test edge at ${route.serverAddr} (not ngrok)` : `ngrok (${route.serverAddr})`;
+}
+
+function details(upstream: string, route: TunnelRoute): string {
+  const lines = [`Forwarding to: \`${upstream}\``];
+  if (route.kind === 'ngrok') {
+    lines.push(`Edge: ${routeName(route)}${route.region ? `, region \`${route.region}\`` : ''}`);
+    lines.push(`Authtoken from: ${route.authtokenSource}`);
+  }
+  return lines.join('\n\n');
+}
+
 function accessibleState(state: TunnelState): string {
   switch (state.kind) {
     case 'off':
       return 'off';
     case 'starting':
-      return 'starting';
+      return 'connecting';
     case 'on':
-      return `capturing at ${state.url}`;
+      return `online at ${state.url}`;
+    case 'reconnecting':
+      return `reconnecting, ${state.reason}`;
     case 'error':
       return `error, ${state.reason}`;
   }

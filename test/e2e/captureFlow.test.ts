@@ -29,7 +29,7 @@ describe('UI: Start Tunnel from the palette, a webhook appears in the tree', fun
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     await new Promise<void>((resolve) => devServer.listen(0, '127.0.0.1', resolve));
-    workbench = await openWorkbench({ 'webhookTunnel.upstream': `http://127.0.0.1:${(devServer.address() as AddressInfo).port}` });
+    workbench = await openWorkbench({ 'webhookTunnel.upstream': `http://127.0.0.1:${(devServer.address() as AddressInfo).port}`, 'webhookTunnel.publicUrl': false });
   });
 
   afterEach(async function () {

@@ -56,11 +56,14 @@ describe('Start Tunnel → capture → history tree (extension host)', function 
   before(async () => {
     devPort = await listen(devServer);
     await vscode.workspace.getConfiguration('webhookTunnel').update('upstream', `localhost:${devPort}`, vscode.ConfigurationTarget.Global);
+    // Local capture: these tests are about the proxy and the tree, not the public URL.
+    await vscode.workspace.getConfiguration('webhookTunnel').update('publicUrl', false, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('webhookTunnel.stopTunnel');
     await vscode.workspace.getConfiguration('webhookTunnel').update('upstream', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('webhookTunnel').update('publicUrl', undefined, vscode.ConfigurationTarget.Global);
     devServer.close();
   });
 
