@@ -15,7 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onExit, startCodeServer, workbenchUrl } from './codeServer.mjs';
@@ -121,6 +121,27 @@ if (receiverStarted) {
   }
 }
 
+// 3b. ngrok, or the local edge when there is no authtoken (no account needed to try the extension).
+// The extension's own lookup (built in step 2), minus VS Code's secret storage, which only exists in VS Code.
+const { findAuthtoken } = await import('../out/src/core/tunnel/authtoken.js');
+const realToken = (await findAuthtoken({ fromSecretStorage: async () => undefined, env: process.env, platform: process.platform, home: homedir() }))?.where;
+const vscodeSettings = {};
+const vscodeEnv = {};
+if (realToken) {
+  console.log(`[start]     ngrok authtoken found (${realToken}): Start Tunnel opens a real public ngrok URL.`);
+} else {
+  const { LocalEdge } = await import('../out/test/edge/localEdge.js');
+  const caPath = join(mkdtempSync(join(tmpdir(), 'wt-start-edge-')), 'local-edge-ca.pem');
+  const edge = await LocalEdge.start({ caPath, reachableUrls: true, publicPort: Number(process.env.EDGE_PUBLIC_PORT ?? 0) });
+  onExit({ async: () => edge.close(), sync: () => rmSync(dirname(caPath), { recursive: true, force: true }) });
+  Object.assign(vscodeSettings, { 'webhookTunnel.ngrok.serverAddr': edge.serverAddr, 'webhookTunnel.ngrok.caCertificate': caPath });
+  // Any token does for the local edge; a real one set later in VS Code would be sent to it, never to ngrok.
+  vscodeEnv.NGROK_AUTHTOKEN = 'local-edge-no-account-needed';
+  console.log(`[start]     no ngrok authtoken found: using the LOCAL ngrok-compatible test edge (NOT ngrok) at ${edge.serverAddr}.`);
+  console.log(`[start]     public URLs look like http://<name>.localhost:${edge.publicPort} and work from this machine only.`);
+  console.log('[start]     For a real public URL: export NGROK_AUTHTOKEN=<your token> and run npm start again.');
+}
+
 // 4. VS Code.
 step(4, `VS Code on http://${host}:${port}…`);
 if (!(await portIsFree(port, host))) fail(`Port ${port} is in use. Stop whatever uses it or run PORT=<another port> npm start.`);
@@ -135,7 +156,7 @@ if (!devHost) {
 }
 let server;
 try {
-  server = await startCodeServer({ port, host, extensionsDir, smokeTestDriver: devHost, workspace });
+  server = await startCodeServer({ port, host, extensionsDir, smokeTestDriver: devHost, workspace, settings: vscodeSettings, env: vscodeEnv });
 } catch (error) {
   fail(`VS Code did not start: ${error instanceof Error ? error.message : error}`);
 }
@@ -150,7 +171,8 @@ console.log(`
 
  Then:
    1. Open the command palette (F1) and run "Webhook Tunnel: Start Tunnel".
-   2. Send a webhook to the public address it shows; it is forwarded to the
+   2. Send a webhook to the address the status bar shows (click it to copy);
+      it is forwarded to the
       sample receiver (http://localhost:${receiverPort}) and listed in the Webhook
       Tunnel view of the activity bar, where you can inspect and replay it.
    sample/workspace/README.md (open in that window) has a signed curl example.

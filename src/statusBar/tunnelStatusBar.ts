@@ -66,13 +66,13 @@ export class TunnelStatusBar extends Disposable {
 
 function routeName(route: TunnelRoute): string {
   if (route.kind === 'local') return 'this machine';
-  return route.localEdge ? `the LOCAL test edge at ${route.serverAddr} (not ngrok)` : `ngrok (${route.serverAddr})`;
+  return route.localEdge ? 'the LOCAL test edge (not ngrok)' : 'ngrok';
 }
 
 function details(upstream: string, route: TunnelRoute): string {
   const lines = [`Forwarding to: \`${upstream}\``];
   if (route.kind === 'ngrok') {
-    lines.push(`Edge: ${routeName(route)}${route.region ? `, region \`${route.region}\`` : ''}`);
+    lines.push(`Edge: \`${route.serverAddr}\`${route.localEdge ? ' — a local ngrok-compatible test edge, reachable from this machine only' : ''}${route.region ? `, region \`${route.region}\`` : ''}`);
     lines.push(`Authtoken from: ${route.authtokenSource}`);
   }
   return lines.join('\n\n');

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 /** The typed face of scripts/codeServer.mjs (plain ESM, shared with npm start). */
 interface CodeServerModule {
-  startCodeServer(options?: { settings?: Record<string, unknown> }): Promise<{ url: string; port: number; stop(): Promise<void>; output(): string }>;
+  startCodeServer(options?: { settings?: Record<string, unknown>; env?: Record<string, string> }): Promise<{ url: string; port: number; stop(): Promise<void>; output(): string }>;
   workbenchUrl(server: { url: string; port: number }, target: { folder?: string; extensionDevelopmentPath?: string }): string;
   launchBrowser(options?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
 }
@@ -20,12 +20,12 @@ export interface Workbench {
 }
 
 /** A real VS Code workbench in Chromium with the extension under development on a fresh copy of the fixture workspace. */
-export async function openWorkbench(settings: Record<string, unknown>): Promise<Workbench> {
+export async function openWorkbench(settings: Record<string, unknown>, env: Record<string, string> = {}): Promise<Workbench> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const codeServer = require(join(repoRoot, 'scripts', 'codeServer.mjs')) as CodeServerModule;
   const folder = join(mkdtempSync(join(tmpdir(), 'wt-e2e-')), 'workspace');
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
-  const server = await codeServer.startCodeServer({ settings });
+  const server = await codeServer.startCodeServer({ settings, env });
   const browser = await codeServer.launchBrowser({ viewport: { width: 1400, height: 900 } });
   const page = browser.pages()[0] ?? (await browser.newPage());
   const url = codeServer.workbenchUrl(server, { folder, extensionDevelopmentPath: repoRoot });

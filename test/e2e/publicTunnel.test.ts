@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalEdge } from '../edge/localEdge';
+import { publicRequest } from '../unit/edge/sdkHarness';
+import { openWorkbench, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import type { Workbench } from './workbench';
+
+describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start runs it', function () {
+  this.timeout(180_000);
+  const screenshots = join(repoRoot, 'test-results');
+  const devServer = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"received":true}'));
+  });
+  let edge: LocalEdge;
+  let workbench: Workbench;
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    const caPath = join(mkdtempSync(join(tmpdir(), 'wt-e2e-edge-')), 'ca.pem');
+    edge = await LocalEdge.start({ caPath, reachableUrls: true });
+    await new Promise<void>((resolve) => devServer.listen(0, '127.0.0.1', resolve));
+    workbench = await openWorkbench(
+      {
+        'webhookTunnel.upstream': `http://127.0.0.1:${(devServer.address() as AddressInfo).port}`,
+        'webhookTunnel.ngrok.serverAddr': edge.serverAddr,
+        'webhookTunnel.ngrok.caCertificate': caPath,
+      },
+      { NGROK_AUTHTOKEN: 'e2e-token' },
+    );
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.page.screenshot({ path: join(screenshots, `failed-public-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`) });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await edge?.close();
+    devServer.close();
+  });
+
+  it('shows the public URL in the status bar with a tooltip naming the local edge, and the webhook in the tree', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
+    const status = page.locator(statusItem);
+    await status.filter({ hasText: /[a-f0-9]+\.localhost:\d+/ }).waitFor({ timeout: 30_000 });
+    const shown = /([a-f0-9]+\.localhost:\d+)/.exec((await status.textContent()) ?? '')![1]!;
+    assert.equal(new URL(edge.tunnels()[0]!.url).host, shown);
+
+    const response = await publicRequest(`http://${shown}/webhooks/github`, { method: 'POST', rawHeaders: ['Content-Type', 'application/json', 'X-GitHub-Event', 'ping'], body: Buffer.from('{"zen":"Speak like a human."}') });
+    assert.equal(response.status, 200);
+    await showHistoryView(page);
+    const row = page.locator('.monaco-list-row', { hasText: 'POST /webhooks/github' });
+    await row.waitFor({ timeout: 15_000 });
+
+    await status.hover();
+    const tooltip = page.locator('.monaco-hover', { hasText: 'LOCAL test edge' });
+    await tooltip.waitFor({ timeout: 10_000 });
+    const text = (await tooltip.textContent()) ?? '';
+    assert.match(text, /Authtoken from: \$NGROK_AUTHTOKEN/);
+    assert.match(text, /Forwarding to: http:\/\/127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(text, /e2e-token/, 'the token itself is never shown');
+    await page.screenshot({ path: join(screenshots, 'ui-public-tunnel.png') });
+  });
+
+  it('leaves no listener behind when the window reloads', async () => {
+    const { page } = workbench;
+    assert.ok(edge.tunnels().some((t) => t.state === 'online'));
+    const unbindsBefore = edge.records.unbinds.length;
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // deactivate() closes the listener (Unbind) before the extension host goes away.
+    const deadline = Date.now() + 20_000;
+    while (edge.tunnels().some((t) => t.state === 'online') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(edge.tunnels().filter((t) => t.state === 'online'), []);
+    assert.ok(edge.records.unbinds.length > unbindsBefore, 'the reload unbound the endpoint');
+  });
+
+  it('starts again after the reload and stops from the view title: the edge sees Unbind and the status bar goes back to off', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
+    await page.locator(statusItem).filter({ hasText: /[a-f0-9]+\.localhost:\d+/ }).waitFor({ timeout: 30_000 });
+    await showHistoryView(page);
+    const unbindsBefore = edge.records.unbinds.length;
+    await page.locator('.part.sidebar .composite.title .action-label[aria-label="Stop Tunnel"]').click();
+    await page.locator(statusItem).filter({ hasText: 'Webhook Tunnel' }).waitFor({ timeout: 15_000 });
+    assert.ok(edge.records.unbinds.length > unbindsBefore);
+    assert.deepEqual(edge.tunnels().filter((t) => t.state === 'online'), []);
+  });
+});
