@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -39,6 +40,8 @@ export class CaptureProxy {
     private readonly upgradedSockets: Set<Duplex>,
     readonly host: string,
     readonly port: number,
+    /** What replays put in their marker header; only code in this process knows it. */
+    readonly replayToken: string,
   ) {}
 
   /** `http://127.0.0.1:PORT`: the address local senders (and the tunnel listener) forward to. */
@@ -56,6 +59,7 @@ export class CaptureProxy {
       maxBodyBytes: options.maxBodyBytes,
       upstreamTimeoutMs: options.upstreamTimeoutMs,
       record: options.onExchange,
+      replayToken: randomBytes(16).toString('hex'),
     };
     const server = createServer({ keepAlive: true });
     // Webhook senders may stream large bodies slowly; the upstream timeout is what bounds a stuck call.
@@ -74,7 +78,7 @@ export class CaptureProxy {
       });
       server.listen(options.port ?? 0, host, () => resolve());
     });
-    return new CaptureProxy(server, agent, upgradedSockets, host, (server.address() as AddressInfo).port);
+    return new CaptureProxy(server, agent, upgradedSockets, host, (server.address() as AddressInfo).port, context.replayToken);
   }
 
   /** Stops accepting calls and cuts the open ones, so Stop Tunnel is immediate. Idempotent. */

@@ -9,6 +9,7 @@ import { BodyRecorder } from './bodyRecorder';
 import { unreachablePage, timeoutPage } from './errorPages';
 import type { Exchange, ExchangeError, RecordedResponse } from './exchange';
 import { endToEndHeaders } from './headers';
+import { takeReplayMark } from './replayMarker';
 
 /** What every forwarded call needs from the proxy that owns it. */
 export interface ForwardContext {
@@ -17,6 +18,8 @@ export interface ForwardContext {
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
   readonly record: (exchange: Exchange) => void;
+  /** Secret that replays put in their marker header (see replayMarker.ts). */
+  readonly replayToken: string;
 }
 
 /**
@@ -27,6 +30,7 @@ export function forwardRequest(context: ForwardContext, req: IncomingMessage, re
   const { upstream } = context;
   const startedAt = Date.now();
   const t0 = performance.now();
+  const { rawHeaders: requestHeaders, mark } = takeReplayMark(req.rawHeaders, context.replayToken);
   const requestBody = new BodyRecorder(context.maxBodyBytes);
   const responseBody = new BodyRecorder(context.maxBodyBytes);
   let upstreamHeadersMs: number | undefined;
@@ -39,14 +43,15 @@ export function forwardRequest(context: ForwardContext, req: IncomingMessage, re
   const settle = (): void => {
     if (!requestSettled || !responseSettled) return;
     context.record({
-      id: randomUUID(),
+      id: mark?.id ?? randomUUID(),
       startedAt,
       timings: { upstreamHeadersMs, totalMs: performance.now() - t0 },
       clientAddress: req.socket.remoteAddress ?? '',
       upstream: upstream.origin,
-      request: { method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders, body: requestBody.finish() },
+      request: { method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: requestHeaders, body: requestBody.finish() },
       response: responseHead && { ...responseHead, body: syntheticBody ?? responseBody.finish() },
       error,
+      replayOf: mark?.replayOf,
     });
   };
 
@@ -65,7 +70,7 @@ export function forwardRequest(context: ForwardContext, req: IncomingMessage, re
     port: upstream.port,
     method: req.method,
     path: upstream.basePath + (req.url ?? '/'),
-    headers: endToEndHeaders(req.rawHeaders),
+    headers: endToEndHeaders(requestHeaders),
     agent: context.agent,
   });
 
