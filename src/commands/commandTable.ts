@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { log } from '../log';
 import type { CommandContext } from './commandContext';
+import { copyAsCurl, deleteExchange, exportHar, replay } from './exchangeCommands';
 import { clearHistory, showExchange } from './historyCommands';
 import { copyPublicUrl, retryNow, setAuthtoken, startTunnel, stopTunnel } from './tunnelCommands';
 
@@ -13,6 +14,10 @@ export const commandTable = {
   'webhookTunnel.retryNow': retryNow,
   'webhookTunnel.showExchange': showExchange,
   'webhookTunnel.clearHistory': clearHistory,
+  'webhookTunnel.copyAsCurl': copyAsCurl,
+  'webhookTunnel.exportHar': exportHar,
+  'webhookTunnel.replay': replay,
+  'webhookTunnel.deleteExchange': deleteExchange,
   'webhookTunnel.showLog': () => log.show(),
 } satisfies Record<string, (context: CommandContext, ...args: unknown[]) => unknown>;
 

@@ -7,7 +7,7 @@ import { formatAge, formatBytes, formatDuration } from '../core/util/format';
 import { Disposable } from '../dispose';
 
 /** `contextValue` tokens, matched in package.json with `viewItem =~ /^exchange\b/`. */
-export const exchangeContext = { exchange: 'exchange', failed: 'exchange:failed' } as const;
+export const exchangeContext = { exchange: 'exchange', failed: 'exchange:failed', replay: 'exchange:replay' } as const;
 
 const outcomeIcons: Record<ExchangeOutcome, vscode.ThemeIcon> = {
   success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -40,10 +40,10 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   getTreeItem(exchange: StoredExchange): vscode.TreeItem {
     const item = new vscode.TreeItem(`${exchange.request.method} ${exchangePath(exchange)}`, vscode.TreeItemCollapsibleState.None);
     item.id = exchange.id;
-    item.description = `${statusText(exchange)} · ${formatAge(this.now() - exchange.startedAt)}`;
+    item.description = `${exchange.replayOf ? '↻ replay · ' : ''}${statusText(exchange)} · ${formatAge(this.now() - exchange.startedAt)}`;
     item.iconPath = outcomeIcons[exchangeOutcome(exchange)];
-    item.tooltip = exchangeTooltip(exchange);
-    item.contextValue = exchange.error ? exchangeContext.failed : exchangeContext.exchange;
+    item.tooltip = exchangeTooltip(exchange, exchange.replayOf ? this.history.get(exchange.replayOf) : undefined);
+    item.contextValue = exchange.replayOf ? exchangeContext.replay : exchange.error ? exchangeContext.failed : exchangeContext.exchange;
     item.command = { command: 'webhookTunnel.showExchange', title: 'Show Details', arguments: [exchange] };
     item.accessibilityInformation = { label: `${exchange.request.method} ${exchange.request.url}, ${item.description}` };
     return item;
@@ -54,7 +54,7 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 }
 
-function exchangeTooltip(exchange: StoredExchange): vscode.MarkdownString {
+function exchangeTooltip(exchange: StoredExchange, original: StoredExchange | undefined): vscode.MarkdownString {
   const { request, response } = exchange;
   const body = (info: { size: number; truncated: boolean }): string => `${formatBytes(info.size)}${info.truncated ? ' (recorded truncated)' : ''}`;
   const lines = [
@@ -70,6 +70,10 @@ function exchangeTooltip(exchange: StoredExchange): vscode.MarkdownString {
     `| Request body | ${body(request.body)} |`,
   ];
   if (response) lines.push(`| Response body | ${body(response.body)} |`);
+  if (exchange.replayOf) {
+    const when = original ? `${original.request.method} ${original.request.url} at ${new Date(original.startedAt).toLocaleTimeString()}` : 'a call no longer in the history';
+    lines.push(`| Replay of | ${when} |`);
+  }
   if (exchange.error) lines.push('', `$(error) ${exchange.error.message}`);
   const markdown = new vscode.MarkdownString(lines.join('\n'), true);
   return markdown;

@@ -106,6 +106,26 @@ describe('Start Tunnel → capture → history tree (extension host)', function 
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('replays a call through the proxy, recorded as a new call linked to its original, and copies it as cURL', async () => {
+    const { historyTree } = await api();
+    const original = historyTree.getChildren().find((e) => e.request.url === '/hooks/github?delivery=1')!;
+    const before = received.length;
+    await vscode.commands.executeCommand('webhookTunnel.replay', original);
+    const replayed = await until('the replay in the tree', () => historyTree.getChildren().find((e) => e.replayOf === original.id));
+    assert.equal(received.length, before + 1);
+    assert.equal(received.at(-1), received[before - 1]);
+    assert.equal(historyTree.getChildren()[0]?.id, replayed.id);
+    const item = historyTree.getTreeItem(replayed);
+    assert.match(String(item.description), /^↻ replay · 202 · just now$/);
+    assert.equal(item.contextValue, 'exchange:replay');
+    assert.match((item.tooltip as vscode.MarkdownString).value, /Replay of \| POST \/hooks\/github\?delivery=1/);
+
+    await vscode.commands.executeCommand('webhookTunnel.copyAsCurl', original);
+    const curl = await vscode.env.clipboard.readText();
+    assert.match(curl, /^curl --silent --show-error 'http:\/\/127\.0\.0\.1:\d+\/hooks\/github\?delivery=1' -H 'Content-Type: application\/json' -H 'X-GitHub-Event: pull_request' /);
+    assert.match(curl, / --data-binary '\{"action":"opened","marker":"integration-\d+"\}'$/);
+  });
+
   it('captures a call to a dev server that is down, with the 502 explanation', async () => {
     const { tunnel, historyTree } = await api();
     const down = createServer();

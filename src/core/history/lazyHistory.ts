@@ -44,6 +44,10 @@ export class LazyHistory implements Disposable {
     return (await this.ready).store.readExchange(id);
   }
 
+  async delete(id: string): Promise<void> {
+    await (await this.ready).store.delete(id);
+  }
+
   async clear(): Promise<void> {
     await (await this.ready).store.clear();
   }

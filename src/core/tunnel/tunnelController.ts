@@ -85,6 +85,11 @@ export class TunnelController implements Disposable {
     });
   }
 
+  /** Where replays go so the capture proxy records them: its address and the token its marker header needs. */
+  get replayTarget(): { readonly localUrl: string; readonly replayToken: string } | undefined {
+    return this.proxy && { localUrl: this.proxy.url, replayToken: this.proxy.replayToken };
+  }
+
   /** Skips the wait before the next reconnect attempt. */
   retryNow(): void {
     this.publicTunnel?.retryNow();
