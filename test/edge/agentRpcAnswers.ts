@@ -6,6 +6,7 @@ import { refusalMessage } from './edgeRecords';
 import type { AuthRecord, BindRecord, EdgeEventOf, EdgeEvents, EdgeRecords, LabelBindRecord, Refusal, RefusalApplied, UnbindRecord } from './edgeRecords';
 import { errorBody, parseAuthRequest, parseBindRequest, parseLabelRequest, parseUnbindRequest } from './protocol';
 import type { AuthResponse, BindResponse } from './protocol';
+import { policyFromOpts } from './trafficPolicy';
 import type { TunnelRegistry } from './tunnelRegistry';
 
 export class AgentRpcAnswers {
@@ -79,12 +80,19 @@ export class AgentRpcAnswers {
     const refusal = this.takeRefusal('bind');
     if (refusal) return refuse(refusal);
     if (request.Proto !== 'https' && request.Proto !== 'http') return refuse({ code: '', message: `The local test edge serves HTTP endpoints only (this Bind asks for "${request.Proto}").` });
-    const outcome = this.registry.bind(request, connection.connectionId, connection.sessionId);
+    const parsed = policyFromOpts(request.Opts);
+    if (!parsed.ok) return refuse({ code: parsed.code, message: parsed.message });
+    const outcome = this.registry.bind(request, connection.connectionId, connection.sessionId, parsed.policy);
     if (!outcome.ok) return refuse({ code: outcome.code, message: outcome.message });
     const { tunnel } = outcome;
     connection.tunnelIds.add(tunnel.id);
     this.record('bind', this.bindRecords, { ...base, refused: null, tunnelId: tunnel.id, url: tunnel.url });
     this.log(`${connection.connectionId} ${outcome.rebind ? 'rebind' : 'Bind'} ${tunnel.id} → ${tunnel.url} (public ${this.publicUrl(tunnel.url)})`);
+    if (tunnel.policy) {
+      const enforced = tunnel.policy.rules.flatMap((rule) => (rule.phase === 'on_http_request' ? rule.actions : [])).filter((a) => a.kind === 'basic-auth' || a.kind === 'restrict-ips');
+      this.log(`${connection.connectionId} ${tunnel.id} policy: ${tunnel.policy.rules.length} rule(s); enforcing ${enforced.length > 0 ? enforced.map((a) => a.kind).join(', ') : 'nothing'}`);
+      for (const warning of tunnel.policy.warnings) this.log(`${connection.connectionId} ${tunnel.id} policy warning: ${warning}`);
+    }
     const response: BindResponse = { Id: tunnel.id, URL: tunnel.url, Proto: request.Proto, Opts: request.Opts, Extra: { Token: tunnel.token } };
     return response;
   }

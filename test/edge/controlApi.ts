@@ -60,6 +60,10 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
   'GET /ca.pem': (edge) => edge.caPem,
   'GET /sessions': (edge, body) => edge.sessions({ includeClosed: body.all === 'true' || body.all === '1' }),
   'GET /tunnels': (edge) => edge.tunnels(),
+  'GET /tunnels/:id/policy': (edge, _body, [id = '']) => {
+    if (!edge.tunnels().some((t) => t.id === id)) throw new HttpError(404, `no tunnel ${id}`);
+    return { tunnelId: id, policy: edge.policyOf(id) };
+  },
   'GET /records': (edge) => edge.records,
   'DELETE /records': (edge) => (edge.clearRecords(), { cleared: true }),
   'POST /refuse-auth': (edge, body) => (edge.refuseAuth(refusalOf(body)), { refusing: 'auth' }),

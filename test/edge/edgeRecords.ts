@@ -84,7 +84,21 @@ export type EdgeEvent =
   | { readonly kind: 'unbind'; readonly record: UnbindRecord }
   | { readonly kind: 'session-opened'; readonly session: SessionInfo }
   | { readonly kind: 'session-closed'; readonly session: SessionInfo; readonly reason: string }
-  | { readonly kind: 'tunnel-stopped'; readonly tunnel: TunnelInfo };
+  | { readonly kind: 'tunnel-stopped'; readonly tunnel: TunnelInfo }
+  | { readonly kind: 'policy-denied'; readonly denial: PolicyDenial };
+
+/** A public request the edge answered itself because the tunnel's policy refused it. */
+export interface PolicyDenial {
+  readonly at: number;
+  readonly tunnelId: string;
+  readonly clientIp: string;
+  readonly method: string;
+  readonly target: string;
+  /** 401 (basic-auth) or 403 (restrict-ips). */
+  readonly status: number;
+  readonly action: 'basic-auth' | 'restrict-ips';
+  readonly reason: string;
+}
 
 export type EdgeEventKind = EdgeEvent['kind'];
 export type EdgeEventOf<K extends EdgeEventKind> = Extract<EdgeEvent, { readonly kind: K }>;

@@ -7,6 +7,8 @@ export interface EdgeErrorPage {
   readonly code: string | null;
   readonly title: string;
   readonly detail: string;
+  /** Extra response header fields (e.g. WWW-Authenticate). */
+  readonly headers?: ReadonlyArray<readonly [string, string]>;
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -50,6 +52,7 @@ export function renderErrorPage(page: EdgeErrorPage): Buffer {
     `Content-Type: text/html; charset=utf-8\r\n` +
     `Content-Length: ${body.length}\r\n` +
     (page.code ? `Ngrok-Error-Code: ${page.code}\r\n` : '') +
+    (page.headers ?? []).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
     `Connection: close\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }

@@ -2,6 +2,8 @@
 // so the edge can add X-Forwarded-* headers to every request head, as ngrok's edge does, while
 // every other byte (the rest of each head, every body) passes through unchanged.
 // After an Upgrade or CONNECT request, or anything it cannot follow, it passes bytes through raw.
+// The edge can also stop at a request head (a policy refused it): that head and everything after it
+// are dropped.
 
 export const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_CHUNK_LINE = 4096;
@@ -64,9 +66,11 @@ type State =
   | { readonly kind: 'chunk-line' }
   | { readonly kind: 'chunk-data'; remaining: number }
   | { readonly kind: 'trailer' }
-  | { readonly kind: 'raw' };
+  | { readonly kind: 'raw' }
+  | { readonly kind: 'halted' };
 
-export type HeadRewriter = (head: RequestHead) => Buffer;
+/** Returns the head to forward, or null to stop there: that request and all later bytes are dropped. */
+export type HeadRewriter = (head: RequestHead) => Buffer | null;
 
 /**
  * Feed it the client's bytes in order; it returns the bytes to forward. `rewrite` is called once per
@@ -86,6 +90,11 @@ export class HttpRequestStream {
     return this.state.kind === 'raw';
   }
 
+  /** True once the rewriter refused a head: nothing from there on is forwarded. */
+  get halted(): boolean {
+    return this.state.kind === 'halted';
+  }
+
   push(chunk: Buffer): Buffer {
     const out: Buffer[] = [];
     let input = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -95,6 +104,9 @@ export class HttpRequestStream {
       switch (state.kind) {
         case 'raw':
           out.push(input);
+          input = Buffer.alloc(0);
+          break;
+        case 'halted':
           input = Buffer.alloc(0);
           break;
         case 'head': {
@@ -118,7 +130,13 @@ export class HttpRequestStream {
             break;
           }
           this.requests++;
-          out.push(this.rewrite(head));
+          const rewritten = this.rewrite(head);
+          if (rewritten === null) {
+            this.state = { kind: 'halted' };
+            input = Buffer.alloc(0);
+            break;
+          }
+          out.push(rewritten);
           input = input.subarray(end + 4);
           const mode = bodyMode(head);
           this.state =

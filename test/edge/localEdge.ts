@@ -13,14 +13,17 @@ import { AgentTlsListener } from './agentTlsListener';
 import { ControlApiServer } from './controlApi';
 import { EdgeEvents } from './edgeRecords';
 import type { EdgeEventKind, EdgeEventOf, EdgeRecords, Refusal, SessionInfo } from './edgeRecords';
+import { headerValues } from './httpRequestStream';
 import { ErrorCode } from './muxadoFrame';
 import type { AckPolicy } from './muxadoSession';
 import type { CommandResponse } from './protocol';
 import { PublicHttpServer } from './publicHttp';
-import type { PublicRoute } from './publicHttp';
+import type { AdmissionRequest, PublicRoute } from './publicHttp';
 import type { AgentCommand } from './rpc';
 import { createTestCa } from './testCa';
 import type { TestCa } from './testCa';
+import { evaluatePolicy } from './trafficPolicy';
+import type { TunnelPolicy } from './trafficPolicy';
 import { TunnelRegistry } from './tunnelRegistry';
 import type { TunnelInfo } from './tunnelRegistry';
 
@@ -93,6 +96,7 @@ export interface EdgeControl {
   readonly records: EdgeRecords;
   sessions(options?: { readonly includeClosed?: boolean }): SessionInfo[];
   tunnels(): TunnelInfo[];
+  policyOf(tunnelId: string): TunnelPolicy | null;
   publicUrl(urlOrTunnelId: string): string;
   refuseAuth(refusal: Refusal | null): void;
   refuseBind(refusal: Refusal | null): void;
@@ -214,6 +218,11 @@ export class LocalEdge implements EdgeControl {
 
   tunnel(id: string): TunnelInfo | null {
     return this.registry.get(id);
+  }
+
+  /** The policy the edge enforces for a tunnel (parsed from its last Bind), or null. */
+  policyOf(tunnelId: string): TunnelPolicy | null {
+    return this.registry.get(tunnelId)?.policy ?? null;
   }
 
   /** `https://abc.localhost` (a listener URL) or a tunnel id → `http://abc.localhost:<publicPort>`. */
@@ -354,7 +363,21 @@ export class LocalEdge implements EdgeControl {
     const tunnel = this.registry.route(hostHeader);
     const connection = tunnel?.connectionId ? this.connections.get(tunnel.connectionId) : undefined;
     if (!tunnel || !connection || connection.closed) return null;
-    return { tunnelId: tunnel.id, proto: tunnel.proto, openStream: () => connection.openStream() };
+    return { tunnelId: tunnel.id, proto: tunnel.proto, openStream: () => connection.openStream(), admit: (request) => this.admit(tunnel.id, request) };
+  }
+
+  /** The tunnel's current policy (a rebind may have replaced it) decides each public request. */
+  private admit(tunnelId: string, { clientIp, head }: AdmissionRequest) {
+    const policy = this.policyOf(tunnelId);
+    if (!policy) return null;
+    const verdict = evaluatePolicy(policy, { clientIp, authorization: headerValues(head, 'authorization') });
+    if (verdict.allowed) return null;
+    this.log(`policy: ${verdict.page.status} for ${head.method} ${head.target} on ${tunnelId} from ${clientIp}: ${verdict.reason}`);
+    this.events.emit({
+      kind: 'policy-denied',
+      denial: { at: Date.now(), tunnelId, clientIp, method: head.method, target: head.target, status: verdict.page.status, action: verdict.action, reason: verdict.reason },
+    });
+    return verdict.page;
   }
 
   private select(filter: SessionFilter): AgentConnection[] {

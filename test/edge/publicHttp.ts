@@ -1,6 +1,10 @@
 // The edge's public side: plain HTTP on a local port, routed by Host (`<name>.localhost:PORT`).
 // Each public TCP connection becomes one proxy stream to the agent (keep-alive requests share it);
-// unknown hosts get ngrok's ERR_NGROK_3200 page.
+// unknown hosts get ngrok's ERR_NGROK_3200 page. Every request head is first put to the route's
+// admission check (the tunnel's traffic policy): a refused first request is answered at once; a
+// refused later one on a keep-alive connection is answered after the agent has finished the
+// requests before it (the edge half-closes the proxy stream and appends its page), then the
+// connection closes.
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { agentGone, badRequest, endpointOffline, renderErrorPage } from './errorPages';
@@ -15,6 +19,14 @@ export interface PublicRoute {
   /** "https" or "http": the tunnel's Proto, used for X-Forwarded-Proto and the proxy header. */
   readonly proto: string;
   openStream(): MuxadoStream;
+  /** Called for every request head on the connection; a page refuses that request (and ends the connection). */
+  admit?(request: AdmissionRequest): EdgeErrorPage | null;
+}
+
+export interface AdmissionRequest {
+  /** The TCP peer of the public port (IPv4-mapped addresses unwrapped), as in X-Forwarded-For. */
+  readonly clientIp: string;
+  readonly head: RequestHead;
 }
 
 export interface PublicHttpOptions {
@@ -88,6 +100,7 @@ function handleConnection(socket: Socket, options: PublicHttpOptions): void {
   let route: PublicRoute | null = null;
   let refusal: EdgeErrorPage | null = null;
   let proto = 'https';
+  let admitted = 0; // request heads let through to the agent
   const requests = new HttpRequestStream((head) => {
     if (!route && !refusal) {
       const host = requestHost(head);
@@ -98,6 +111,13 @@ function handleConnection(socket: Socket, options: PublicHttpOptions): void {
         else proto = route.proto;
       }
     }
+    if (refusal) return null;
+    const denied = (route as PublicRoute | null)?.admit?.({ clientIp: ip, head }) ?? null;
+    if (denied) {
+      refusal = denied;
+      return null;
+    }
+    admitted++;
     if (!options.forwardedHeaders) return head.raw;
     const host = headerValues(head, 'host')[0] ?? '';
     return insertHeaders(head.raw, [
@@ -116,13 +136,21 @@ function handleConnection(socket: Socket, options: PublicHttpOptions): void {
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
 
+  /** A later request was refused: forward nothing more, let the agent finish, then answer it (see relay). */
+  const stopForwarding = (opened: MuxadoStream) => {
+    socket.off('data', onClientData);
+    socket.resume(); // drop whatever else the client sends
+    if (!opened.destroyed && !opened.writableEnded) opened.end();
+  };
+
   const onClientData = (chunk: Buffer) => {
     const out = requests.push(chunk);
     if (stream) {
       if (out.length > 0 && !stream.write(out)) socket.pause();
+      if (requests.halted) stopForwarding(stream);
       return;
     }
-    if (refusal) return refuse(refusal);
+    if (refusal && admitted === 0) return refuse(refusal);
     if (requests.requests === 0) {
       if (requests.raw) return refuse(badRequest('The request head is not valid HTTP/1.x or is larger than 64 KiB.'));
       held.push(out);
@@ -141,7 +169,8 @@ function handleConnection(socket: Socket, options: PublicHttpOptions): void {
     const first = Buffer.concat([preamble, ...held, out]);
     held = [];
     if (!opened.write(first)) socket.pause();
-    relay(socket, opened, requests);
+    relay(socket, opened, requests, () => refusal);
+    if (requests.halted) stopForwarding(opened);
   };
   socket.on('data', onClientData);
   socket.on('error', () => undefined);
@@ -150,8 +179,11 @@ function handleConnection(socket: Socket, options: PublicHttpOptions): void {
   });
 }
 
-/** Copies bytes both ways with backpressure; FIN ↔ end; an abrupt close on one side closes the other. */
-function relay(socket: Socket, stream: MuxadoStream, requests: HttpRequestStream): void {
+/**
+ * Copies bytes both ways with backpressure; FIN ↔ end; an abrupt close on one side closes the other.
+ * `refused()` is the page for a later request the edge did not forward: it follows the agent's answers.
+ */
+function relay(socket: Socket, stream: MuxadoStream, requests: HttpRequestStream, refused: () => EdgeErrorPage | null): void {
   let responseBytes = 0;
   let streamEnded = false;
   stream.on('error', () => undefined);
@@ -163,7 +195,9 @@ function relay(socket: Socket, stream: MuxadoStream, requests: HttpRequestStream
   socket.on('drain', () => stream.resume());
   stream.once('end', () => {
     streamEnded = true;
+    const page = requests.halted ? refused() : null;
     if (responseBytes === 0 && socket.writable) socket.end(renderErrorPage(agentGone('this tunnel')));
+    else if (page && socket.writable) socket.end(renderErrorPage(page));
     else socket.end();
   });
   stream.once('close', () => {
@@ -172,7 +206,7 @@ function relay(socket: Socket, stream: MuxadoStream, requests: HttpRequestStream
     else socket.destroy();
   });
   socket.once('end', () => {
-    if (!stream.destroyed) stream.end(requests.flush());
+    if (!stream.destroyed && !stream.writableEnded) stream.end(requests.flush());
   });
   socket.once('close', () => {
     if (!stream.destroyed && !(stream.writableFinished && streamEnded)) stream.destroy();

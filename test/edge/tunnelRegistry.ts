@@ -2,6 +2,7 @@
 // life, so a rebind after a reconnect (same Id) gets the same URL, as on ngrok.
 import { randomBytes } from 'node:crypto';
 import type { BindRequest, HttpOpts } from './protocol';
+import type { TunnelPolicy } from './trafficPolicy';
 
 export type TunnelState = 'online' | 'offline' | 'stopped' | 'closed';
 
@@ -19,6 +20,8 @@ export interface TunnelInfo {
   readonly forwardsTo: string;
   readonly metadata: string;
   readonly opts: HttpOpts;
+  /** What the edge enforces for it (Opts.TrafficPolicy and the legacy option forms); null = nothing. */
+  readonly policy: TunnelPolicy | null;
   readonly token: string;
   readonly boundAt: number;
   /** How many times the agent bound it again after a reconnect. */
@@ -42,12 +45,13 @@ export class TunnelRegistry {
     private readonly urlFor: (hostname: string, proto: string) => string = (hostname, proto) => `${proto === 'http' ? 'http' : 'https'}://${hostname}`,
   ) {}
 
-  bind(request: BindRequest, connectionId: string, sessionId: string): BindOutcome {
+  /** `policy`: parsed from the request's Opts; a rebind replaces the tunnel's Opts and policy. */
+  bind(request: BindRequest, connectionId: string, sessionId: string, policy: TunnelPolicy | null = null): BindOutcome {
     const known = request.Id !== '' ? this.byId.get(request.Id) : undefined;
     if (known) {
       const holder = this.holderOf(known.hostname, known.id);
       if (holder) return this.inUse(known.hostname);
-      Object.assign(known, { state: 'online', connectionId, sessionId, rebinds: known.rebinds + 1 } satisfies Partial<Tunnel>);
+      Object.assign(known, { state: 'online', connectionId, sessionId, opts: request.Opts, policy, rebinds: known.rebinds + 1 } satisfies Partial<Tunnel>);
       return { ok: true, tunnel: { ...known }, rebind: true };
     }
 
@@ -66,6 +70,7 @@ export class TunnelRegistry {
       forwardsTo: request.ForwardsTo,
       metadata: typeof request.Extra.Metadata === 'string' ? request.Extra.Metadata : '',
       opts: request.Opts,
+      policy,
       token: `tok_${randomBytes(8).toString('hex')}`,
       boundAt: Date.now(),
       rebinds: 0,
