@@ -2,9 +2,10 @@
 //   (a) the offline VS Code is installed   (b) build   (c) type-check   (d) lint
 //   (e) unit tests (mocha, plain Node)    (f) integration tests in VS Code's extension host
 //   (g) UI tests (mocha + Playwright, out/test/e2e), when there are any
+//   (h) package tests (out/test/package): VSIXs built by scripts/package.mjs, checked, installed into VS Code
 // The last line is always "N passed, N failed" (mocha tests, summed over the steps that ran).
 //
-//   npm test [-- --unit] [-- --integration] [-- --e2e]     one or more parts only (each with the build it needs)
+//   npm test [-- --unit] [-- --integration] [-- --e2e] [-- --package]   one or more parts only (each with the build it needs)
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { CODE_SERVER_VERSION, ensureVsCodeServer, paths } from './vscodeServer.m
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const known = ['--unit', '--integration', '--e2e'];
+const known = ['--unit', '--integration', '--e2e', '--package'];
 for (const arg of args) {
   if (!known.includes(arg)) {
     console.error(`Unknown argument ${arg}. Usage: npm test [-- ${known.join('] [-- ')}]`);
@@ -127,7 +128,7 @@ for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]]) {
   });
 }
 
-const needsVsCode = wants('integration') || wants('e2e');
+const needsVsCode = wants('integration') || wants('e2e') || wants('package');
 say(`Running ${all ? 'every step' : [...only].join(', ')} in ${repoRoot}`);
 
 if (needsVsCode) {
@@ -163,6 +164,12 @@ if (wants('integration')) {
 if (wants('e2e')) {
   if (testFilesUnder(join(repoRoot, 'out', 'test', 'e2e')).length === 0) say('(g) UI tests: none in test/e2e, skipped');
   else await step('(g) UI tests', 'mocha', ['--no-config', '--reporter', 'spec', '--timeout', '180000', 'out/test/e2e/**/*.test.js'], { countTests: true });
+}
+
+// ~50 s: three VSIXs (other platforms' native packages come from the npm registry once, then from
+// ~/.cache/webhook-tunnel/npm-pack), and two workbenches running the installed VSIX.
+if (wants('package')) {
+  await step('(h) package tests', 'mocha', ['--no-config', '--reporter', 'spec', '--timeout', '300000', 'out/test/package/**/*.test.js'], { countTests: true });
 }
 
 finish(0);
