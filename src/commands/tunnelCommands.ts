@@ -49,7 +49,7 @@ export async function startTunnel(context: CommandContext): Promise<void> {
   if (state.kind === 'error') {
     log.error(`Start Tunnel failed: ${state.reason}`);
     // Not awaited: the command is done when the tunnel is; the message waits for the user on its own.
-    void showTunnelError(state.reason, state.fix ?? (state.code ? undefined : 'openUpstreamSetting'));
+    void showTunnelError(state.reason, state.fix);
     return;
   }
   if (state.kind !== 'on') return;

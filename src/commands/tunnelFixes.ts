@@ -11,6 +11,7 @@ const fixLabels: Record<TunnelFix, string> = {
   openServerSettings: 'Open Settings',
   openCaSetting: 'Set CA Certificate',
   openUpstreamSetting: 'Check Upstream',
+  openCaptureSettings: 'Open Settings',
   openDashboard: 'Open ngrok Dashboard',
 };
 
@@ -37,6 +38,9 @@ async function applyFix(fix: TunnelFix): Promise<void> {
       return;
     case 'openUpstreamSetting':
       await vscode.commands.executeCommand('workbench.action.openSettings', 'webhookTunnel.upstream');
+      return;
+    case 'openCaptureSettings':
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'webhookTunnel.capture');
       return;
     case 'openDashboard':
       await vscode.env.openExternal(vscode.Uri.parse('https://dashboard.ngrok.com/endpoints'));

@@ -7,6 +7,7 @@ export type TunnelFix =
   | 'openServerSettings'
   | 'openCaSetting'
   | 'openUpstreamSetting'
+  | 'openCaptureSettings'
   | 'openDashboard';
 
 export interface TunnelProblem {

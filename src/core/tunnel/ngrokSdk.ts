@@ -9,15 +9,24 @@ export class NativeModuleError extends Error {
   override readonly name = 'NativeModuleError';
 }
 
-async function loadSdk(): Promise<NgrokModule> {
+/** The VS Code target this machine needs (`vsce package --target`), which is not simply platform-arch. */
+export function vscodeTarget(): string {
+  const arch = process.arch === 'arm' ? 'armhf' : process.arch;
+  if (process.platform !== 'linux') return `${process.platform}-${arch}`;
+  // musl (Alpine) has no glibc version in the process report.
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  return `${header?.glibcVersionRuntime ? 'linux' : 'alpine'}-${arch}`;
+}
+
+async function loadSdk(extensionVersion: string): Promise<NgrokModule> {
   try {
     return await import('@ngrok/ngrok');
   } catch (cause) {
-    const platform = `${process.platform}-${process.arch}`;
+    const target = vscodeTarget();
     throw new NativeModuleError(
-      `The ngrok SDK has no native module for this platform (${platform}). Install the Webhook Tunnel build for ${platform} ` +
-        `from the Marketplace (VS Code picks it automatically when the platform matches). Local capture keeps working. ` +
-        `(${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`,
+      `This Webhook Tunnel build has no ngrok module for ${target}. Install the ${target} build ` +
+        `(webhook-tunnel-${target}-${extensionVersion}.vsix; the Marketplace picks it automatically). ` +
+        `Local capture, history and replay keep working. (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`,
     );
   }
 }
@@ -65,7 +74,7 @@ export interface AgentSession {
 const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
 
 export async function connectSession(spec: SessionSpec): Promise<AgentSession> {
-  const ngrok = await loadSdk();
+  const ngrok = await loadSdk(spec.clientVersion);
   const builder = new ngrok.SessionBuilder()
     .authtoken(spec.authtoken)
     .clientInfo('webhook-tunnel', spec.clientVersion, 'VS Code extension')

@@ -1,6 +1,6 @@
-import { CaptureProxy } from '../capture/captureProxy';
+import { CaptureProxy, CaptureProxyError } from '../capture/captureProxy';
 import type { Exchange } from '../capture/exchange';
-import { parseUpstream } from '../config/upstream';
+import { parseUpstream, UpstreamError } from '../config/upstream';
 import { Emitter } from '../util/event';
 import type { Disposable, Event } from '../util/event';
 import type { CaptureSettings, PublicTunnelSettings } from './captureSettings';
@@ -79,7 +79,8 @@ export class TunnelController implements Disposable {
         if (result.kind === 'error') await this.closeAll();
       } catch (error) {
         await this.closeAll();
-        this.setState({ kind: 'error', reason: error instanceof Error ? error.message : String(error), upstream: upstreamText });
+        const fix = error instanceof UpstreamError ? 'openUpstreamSetting' : error instanceof CaptureProxyError ? 'openCaptureSettings' : undefined;
+        this.setState({ kind: 'error', reason: error instanceof Error ? error.message : String(error), upstream: upstreamText, fix });
       }
       return this.currentState;
     });

@@ -43,6 +43,7 @@ describe('TunnelController', () => {
     const bad = await controller.start(settings('ftp://nope'));
     assert.equal(bad.kind, 'error');
     assert.match(bad.kind === 'error' ? bad.reason : '', /must be http or https/);
+    assert.equal(bad.kind === 'error' && bad.fix, 'openUpstreamSetting');
 
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
@@ -50,6 +51,7 @@ describe('TunnelController', () => {
       const state = await controller.start(settings('3000', (busy.address() as AddressInfo).port));
       assert.equal(state.kind, 'error');
       assert.match(state.kind === 'error' ? state.reason : '', /already in use; pick another in "webhookTunnel\.capture\.port"/);
+      assert.equal(state.kind === 'error' && state.fix, 'openCaptureSettings');
       // It recovers on the next start with a free port.
       assert.equal((await controller.start(settings('3000'))).kind, 'on');
     } finally {
