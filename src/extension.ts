@@ -10,12 +10,15 @@ import { TunnelStatusBar } from './statusBar/tunnelStatusBar';
 import { ExchangeDocuments, exchangeScheme } from './views/exchangeDocuments';
 import type { HistoryTreeProvider } from './views/historyTreeProvider';
 import { HistoryView } from './views/historyView';
+import { VerdictCache } from './views/verdictCache';
+import { VerificationState } from './verification';
 
 /** What the extension hands to its integration tests (and to nobody else). */
 export interface WebhookTunnelApi {
   readonly tunnel: TunnelController;
   readonly history: LazyHistory;
   readonly historyTree: HistoryTreeProvider;
+  readonly verdicts: VerdictCache;
 }
 
 /** `deactivate` must await closing the proxy and flushing the history, which `dispose()` cannot. */
@@ -30,7 +33,9 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
   const tunnel = new TunnelController(history.append, (message) => log.info(message));
   const secrets = new Secrets(context.secrets);
   const statusBar = new TunnelStatusBar(tunnel.state);
-  const historyView = new HistoryView(history);
+  const verification = new VerificationState(secrets);
+  const verdicts = new VerdictCache(history, verification);
+  const historyView = new HistoryView(history, verdicts);
   const contextKeys = new ContextKeys();
   contextKeys.set('webhookTunnel:state', tunnel.state.kind);
   shutdown = async () => {
@@ -42,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     history,
     tunnel,
     statusBar,
+    verification,
+    verdicts,
     historyView,
     tunnel.onDidChangeState((state) => {
       statusBar.render(state);
@@ -50,10 +57,10 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     }),
     history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.entries().length > 0)),
     vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
-    ...registerCommands({ tunnel, history, secrets, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
+    ...registerCommands({ tunnel, history, secrets, verification, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),
   );
-  return { tunnel, history, historyTree: historyView.provider };
+  return { tunnel, history, historyTree: historyView.provider, verdicts };
 }
 
 export async function deactivate(): Promise<void> {

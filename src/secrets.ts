@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 
 /** Every secret the extension keeps; values live only in VS Code's SecretStorage (the OS keychain). */
-export type SecretKey = 'webhookTunnel.ngrok.authtoken';
+export type SecretKey = 'webhookTunnel.ngrok.authtoken' | 'webhookTunnel.webhookVerification.secret' | 'webhookTunnel.basicAuth.password';
 
 export class Secrets {
   constructor(private readonly storage: vscode.SecretStorage) {}

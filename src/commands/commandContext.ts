@@ -1,6 +1,7 @@
 import type { LazyHistory } from '../core/history/lazyHistory';
 import type { TunnelController } from '../core/tunnel/tunnelController';
 import type { Secrets } from '../secrets';
+import type { VerificationState } from '../verification';
 
 /** What command handlers work with; built once in `activate`. */
 export interface CommandContext {
@@ -8,4 +9,5 @@ export interface CommandContext {
   readonly history: LazyHistory;
   readonly secrets: Secrets;
   readonly extensionVersion: string;
+  readonly verification: VerificationState;
 }

@@ -3,6 +3,7 @@ import { log } from '../log';
 import type { CommandContext } from './commandContext';
 import { copyAsCurl, deleteExchange, exportHar, replay } from './exchangeCommands';
 import { clearHistory, showExchange } from './historyCommands';
+import { verifyWebhooks } from './verificationCommands';
 import { copyPublicUrl, retryNow, setAuthtoken, startTunnel, stopTunnel } from './tunnelCommands';
 
 /** Every command this version implements; the rest of the contributed ids stay hidden (`when: false`). */
@@ -18,6 +19,7 @@ export const commandTable = {
   'webhookTunnel.exportHar': exportHar,
   'webhookTunnel.replay': replay,
   'webhookTunnel.deleteExchange': deleteExchange,
+  'webhookTunnel.verifyWebhooks': verifyWebhooks,
   'webhookTunnel.showLog': () => log.show(),
 } satisfies Record<string, (context: CommandContext, ...args: unknown[]) => unknown>;
 

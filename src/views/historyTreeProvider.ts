@@ -4,7 +4,9 @@ import type { ExchangeOutcome } from '../core/history/exchangeSummary';
 import type { LazyHistory } from '../core/history/lazyHistory';
 import type { StoredExchange } from '../core/history/storedExchange';
 import { formatAge, formatBytes, formatDuration } from '../core/util/format';
+import type { ExchangeVerdict } from '../core/signatures/exchangeVerdict';
 import { Disposable } from '../dispose';
+import type { VerdictCache } from './verdictCache';
 
 /** `contextValue` tokens, matched in package.json with `viewItem =~ /^exchange\b/`. */
 export const exchangeContext = { exchange: 'exchange', failed: 'exchange:failed', replay: 'exchange:replay' } as const;
@@ -26,9 +28,14 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   private readonly changed = this.register(new vscode.EventEmitter<StoredExchange | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly history: LazyHistory, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly history: LazyHistory,
+    private readonly verdicts: VerdictCache,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     this.register(history.onDidChange(() => this.changed.fire(undefined)));
+    this.register(verdicts.onDidChange(() => this.changed.fire(undefined)));
     const timer = setInterval(() => this.changed.fire(undefined), ageRefreshMs);
     this.register({ dispose: () => clearInterval(timer) });
   }
@@ -40,9 +47,11 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   getTreeItem(exchange: StoredExchange): vscode.TreeItem {
     const item = new vscode.TreeItem(`${exchange.request.method} ${exchangePath(exchange)}`, vscode.TreeItemCollapsibleState.None);
     item.id = exchange.id;
-    item.description = `${exchange.replayOf ? '↻ replay · ' : ''}${statusText(exchange)} · ${formatAge(this.now() - exchange.startedAt)}`;
-    item.iconPath = outcomeIcons[exchangeOutcome(exchange)];
-    item.tooltip = exchangeTooltip(exchange, exchange.replayOf ? this.history.get(exchange.replayOf) : undefined);
+    const verdict = this.verdicts.get(exchange.id);
+    const parts = [exchange.replayOf ? '↻ replay' : undefined, statusText(exchange), verdict && verdictLabel(verdict), formatAge(this.now() - exchange.startedAt)];
+    item.description = parts.filter(Boolean).join(' · ');
+    item.iconPath = verdict?.status === 'invalid' ? invalidSignatureIcon : outcomeIcons[exchangeOutcome(exchange)];
+    item.tooltip = exchangeTooltip(exchange, exchange.replayOf ? this.history.get(exchange.replayOf) : undefined, verdict);
     item.contextValue = exchange.replayOf ? exchangeContext.replay : exchange.error ? exchangeContext.failed : exchangeContext.exchange;
     item.command = { command: 'webhookTunnel.showExchange', title: 'Show Details', arguments: [exchange] };
     item.accessibilityInformation = { label: `${exchange.request.method} ${exchange.request.url}, ${item.description}` };
@@ -54,7 +63,30 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 }
 
-function exchangeTooltip(exchange: StoredExchange, original: StoredExchange | undefined): vscode.MarkdownString {
+const invalidSignatureIcon = new vscode.ThemeIcon('workspace-untrusted', new vscode.ThemeColor('testing.iconFailed'));
+
+/** Provider and event first (what the call is), then what its signature says. */
+export function verdictLabel(verdict: ExchangeVerdict): string | undefined {
+  const what = 'provider' in verdict && verdict.provider ? [verdict.provider, verdict.eventType].filter(Boolean).join(' ') : undefined;
+  const status = { valid: '✓ valid', invalid: '✗ invalid signature', noSecret: 'no secret', unsigned: 'unsigned' }[verdict.status];
+  if (verdict.status === 'unsigned' && !what) return undefined;
+  return what ? `${what} ${status}` : status;
+}
+
+function verdictExplanation(verdict: ExchangeVerdict): string {
+  switch (verdict.status) {
+    case 'valid':
+      return `$(verified) Signature valid (${verdict.provider}).`;
+    case 'invalid':
+      return `$(error) Signature invalid (${verdict.provider}): ${verdict.message}`;
+    case 'noSecret':
+      return `$(key) Signed by ${verdict.provider}, but there is no secret to check it with: run "Verify Webhooks From…".`;
+    case 'unsigned':
+      return verdict.provider ? `Not signed, though ${verdict.provider} signs its webhooks.` : 'Not signed by any known provider.';
+  }
+}
+
+function exchangeTooltip(exchange: StoredExchange, original: StoredExchange | undefined, verdict: ExchangeVerdict | undefined): vscode.MarkdownString {
   const { request, response } = exchange;
   const body = (info: { size: number; truncated: boolean }): string => `${formatBytes(info.size)}${info.truncated ? ' (recorded truncated)' : ''}`;
   const lines = [
@@ -74,6 +106,7 @@ function exchangeTooltip(exchange: StoredExchange, original: StoredExchange | un
     const when = original ? `${original.request.method} ${original.request.url} at ${new Date(original.startedAt).toLocaleTimeString()}` : 'a call no longer in the history';
     lines.push(`| Replay of | ${when} |`);
   }
+  if (verdict) lines.push('', verdictExplanation(verdict));
   if (exchange.error) lines.push('', `$(error) ${exchange.error.message}`);
   const markdown = new vscode.MarkdownString(lines.join('\n'), true);
   return markdown;

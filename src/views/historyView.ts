@@ -4,6 +4,7 @@ import type { StoredExchange } from '../core/history/storedExchange';
 import type { TunnelState } from '../core/tunnel/tunnelState';
 import { Disposable } from '../dispose';
 import { HistoryTreeProvider } from './historyTreeProvider';
+import type { VerdictCache } from './verdictCache';
 
 /** The History view: the tree, its title-bar description (the address) and a badge for calls arriving unseen. */
 export class HistoryView extends Disposable {
@@ -11,9 +12,9 @@ export class HistoryView extends Disposable {
   private readonly view: vscode.TreeView<StoredExchange>;
   private unseen = 0;
 
-  constructor(history: LazyHistory) {
+  constructor(history: LazyHistory, verdicts: VerdictCache) {
     super();
-    this.provider = this.register(new HistoryTreeProvider(history));
+    this.provider = this.register(new HistoryTreeProvider(history, verdicts));
     this.view = this.register(vscode.window.createTreeView('webhookTunnel.history', { treeDataProvider: this.provider }));
     this.register(
       history.onDidChange((change) => {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { openWorkbench, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
 import type { Workbench } from './workbench';
 
 function post(url: string, body: string): Promise<number> {
@@ -34,7 +34,7 @@ describe('UI: Start Tunnel from the palette, a webhook appears in the tree', fun
 
   afterEach(async function () {
     // Left for whoever reads a red CI run: what the workbench showed when the step failed.
-    if (this.currentTest?.state === 'failed') await workbench?.page.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`) });
+    if (this.currentTest?.state === 'failed') await recordFailure(workbench.page, join(screenshots, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
   });
 
   after(async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEdge } from '../edge/localEdge';
 import { publicRequest } from '../unit/edge/sdkHarness';
-import { openWorkbench, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
 import type { Workbench } from './workbench';
 
 describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start runs it', function () {
@@ -35,7 +35,7 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.page.screenshot({ path: join(screenshots, `failed-public-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`) });
+    if (this.currentTest?.state === 'failed') await recordFailure(workbench.page, join(screenshots, `failed-public-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
   });
 
   after(async () => {

@@ -71,3 +71,15 @@ export async function showHistoryView(page: Page): Promise<void> {
   // The container holds one view, so VS Code shows its title in the side bar's title bar, not a pane header.
   await page.locator('.part.sidebar .composite.title', { hasText: /Webhook Tunnel/i }).waitFor();
 }
+
+/** For a red run: a screenshot, plus the status bar tooltip (it carries the tunnel's error reason) in the test output. */
+export async function recordFailure(page: Page, path: string): Promise<void> {
+  await page.screenshot({ path });
+  try {
+    await page.locator(statusItem).hover({ timeout: 5000 });
+    const tooltip = await page.locator('.monaco-hover').last().textContent({ timeout: 5000 });
+    console.log(`    status bar tooltip at failure: ${tooltip ?? '(none)'}`);
+  } catch {
+    console.log('    (no status bar tooltip to show)');
+  }
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import type { Workbench } from './workbench';
+
+const secret = "It's a Secret to Everybody";
+const payload = readFileSync(join(repoRoot, 'test', 'unit', 'signatures', 'fixtures', 'github-webhooks', 'push-payload.json'));
+
+function post(url: string, body: Buffer, signature: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': 'e2e-1', 'X-Hub-Signature-256': signature };
+    const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+describe('UI: Verify Webhooks From… and the signature verdict in the tree', function () {
+  this.timeout(180_000);
+  const screenshots = join(repoRoot, 'test-results');
+  let receiver: Server;
+  let workbench: Workbench;
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    // The sample app checks X-Hub-Signature-256 itself, as a real receiver would.
+    const { createReceiver } = (await import(join(repoRoot, 'sample', 'webhook-receiver', 'server.mjs'))) as { createReceiver(options: { secret: string; log: () => void }): Server };
+    receiver = createReceiver({ secret, log: () => undefined });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    workbench = await openWorkbench({ 'webhookTunnel.upstream': `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`, 'webhookTunnel.publicUrl': false });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await recordFailure(workbench.page, join(screenshots, `failed-verify-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
+  });
+
+  after(async () => {
+    await workbench?.close();
+    receiver?.close();
+  });
+
+  it('picks GitHub by name, takes the secret in a password box, and marks a signed push valid and a forged one invalid', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Webhook Tunnel: Verify Webhooks From…');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('github');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'GitHub' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'GitHub webhook secret' }).waitFor();
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.fill(secret);
+    await page.keyboard.press('Enter');
+    // The box closes once the secret is taken; typing on before that would cancel it.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+
+    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
+    const status = page.locator(statusItem);
+    await status.filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
+    const address = `http://${/127\.0\.0\.1:\d+/.exec((await status.textContent()) ?? '')![0]}`;
+
+    const good = `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
+    assert.equal(await post(`${address}/webhooks/github`, payload, good), 200);
+    await showHistoryView(page);
+    await page.locator('.monaco-list-row', { hasText: 'github push ✓ valid' }).waitFor({ timeout: 15_000 });
+
+    assert.equal(await post(`${address}/webhooks/github-forged`, Buffer.concat([payload, Buffer.from(' ')]), good), 401);
+    const forged = page.locator('.monaco-list-row', { hasText: 'POST /webhooks/github-forged' });
+    await forged.waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-list-row', { hasText: 'github push ✗ invalid signature' }).waitFor({ timeout: 15_000 });
+    await forged.hover();
+    await page.locator('.monaco-hover', { hasText: /doesn.t match/ }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(screenshots, 'ui-verdicts.png') });
+  });
+});
