@@ -12,6 +12,9 @@ import type { HistoryTreeProvider } from './views/historyTreeProvider';
 import { HistoryView } from './views/historyView';
 import { VerdictCache } from './views/verdictCache';
 import { VerificationState } from './verification';
+import { ConfigurationDocuments } from './commands/protectionCommands';
+import { ProtectionSync } from './protections';
+import { TunnelConfiguration } from './tunnelConfiguration';
 
 /** What the extension hands to its integration tests (and to nobody else). */
 export interface WebhookTunnelApi {
@@ -19,6 +22,8 @@ export interface WebhookTunnelApi {
   readonly history: LazyHistory;
   readonly historyTree: HistoryTreeProvider;
   readonly verdicts: VerdictCache;
+  /** Where the log files go, so tests can check that no secret ever reaches them. */
+  readonly logDir: string;
 }
 
 /** `deactivate` must await closing the proxy and flushing the history, which `dispose()` cannot. */
@@ -36,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
   const verification = new VerificationState(secrets);
   const verdicts = new VerdictCache(history, verification);
   const historyView = new HistoryView(history, verdicts);
+  const configuration = new TunnelConfiguration(secrets);
+  const protections = new ProtectionSync(configuration, tunnel);
   const contextKeys = new ContextKeys();
   contextKeys.set('webhookTunnel:state', tunnel.state.kind);
   shutdown = async () => {
@@ -50,6 +57,13 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     verification,
     verdicts,
     historyView,
+    configuration,
+    protections,
+    protections.onDidChange((active) => {
+      statusBar.setProtections(active);
+      historyView.setProtections(active);
+    }),
+    ConfigurationDocuments.register({ configuration }),
     tunnel.onDidChangeState((state) => {
       statusBar.render(state);
       historyView.renderState(state);
@@ -57,10 +71,10 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     }),
     history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.entries().length > 0)),
     vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
-    ...registerCommands({ tunnel, history, secrets, verification, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
+    ...registerCommands({ tunnel, history, secrets, verification, configuration, protections, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),
   );
-  return { tunnel, history, historyTree: historyView.provider, verdicts };
+  return { tunnel, history, historyTree: historyView.provider, verdicts, logDir: context.logUri.fsPath };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,6 +1,8 @@
 import type { LazyHistory } from '../core/history/lazyHistory';
 import type { TunnelController } from '../core/tunnel/tunnelController';
 import type { Secrets } from '../secrets';
+import type { ProtectionSync } from '../protections';
+import type { TunnelConfiguration } from '../tunnelConfiguration';
 import type { VerificationState } from '../verification';
 
 /** What command handlers work with; built once in `activate`. */
@@ -10,4 +12,6 @@ export interface CommandContext {
   readonly secrets: Secrets;
   readonly extensionVersion: string;
   readonly verification: VerificationState;
+  readonly configuration: TunnelConfiguration;
+  readonly protections: ProtectionSync;
 }

@@ -4,6 +4,7 @@ import type { CommandContext } from './commandContext';
 import { copyAsCurl, deleteExchange, exportHar, replay } from './exchangeCommands';
 import { clearHistory, showExchange } from './historyCommands';
 import { verifyWebhooks } from './verificationCommands';
+import { openConfigFile, toggleBasicAuth, toggleIpRestrictions } from './protectionCommands';
 import { copyPublicUrl, retryNow, setAuthtoken, startTunnel, stopTunnel } from './tunnelCommands';
 
 /** Every command this version implements; the rest of the contributed ids stay hidden (`when: false`). */
@@ -20,6 +21,9 @@ export const commandTable = {
   'webhookTunnel.replay': replay,
   'webhookTunnel.deleteExchange': deleteExchange,
   'webhookTunnel.verifyWebhooks': verifyWebhooks,
+  'webhookTunnel.toggleBasicAuth': toggleBasicAuth,
+  'webhookTunnel.toggleIpRestrictions': toggleIpRestrictions,
+  'webhookTunnel.openConfigFile': openConfigFile,
   'webhookTunnel.showLog': () => log.show(),
 } satisfies Record<string, (context: CommandContext, ...args: unknown[]) => unknown>;
 

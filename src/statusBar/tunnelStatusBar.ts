@@ -7,16 +7,25 @@ const linkedCommands = ['webhookTunnel.startTunnel', 'webhookTunnel.stopTunnel',
 /** The status bar item, rendered from the tunnel state alone. */
 export class TunnelStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
+  private state: TunnelState;
+  private protections: readonly string[] = [];
 
   constructor(state: TunnelState) {
     super();
     this.item = this.register(vscode.window.createStatusBarItem('webhookTunnel.status', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'Webhook Tunnel';
+    this.state = state;
     this.render(state);
     this.item.show();
   }
 
+  setProtections(active: readonly string[]): void {
+    this.protections = active;
+    this.render(this.state);
+  }
+
   render(state: TunnelState): void {
+    this.state = state;
     const item = this.item;
     item.backgroundColor = undefined;
     const tooltip = new vscode.MarkdownString('', true);
@@ -58,6 +67,9 @@ export class TunnelStatusBar extends Disposable {
         tooltip.appendMarkdown(`**Webhook Tunnel** stopped.\n\n${escapeMarkdown(state.reason)}\n\n`);
         tooltip.appendMarkdown('[$(debug-restart) Start Again](command:webhookTunnel.startTunnel) · [$(output) Show Log](command:webhookTunnel.showLog)');
         break;
+    }
+    if (state.kind !== 'off' && state.kind !== 'error') {
+      tooltip.appendMarkdown(`\n\n---\n\n${this.protections.length ? `$(shield) Protections: ${this.protections.join(' · ')}` : '$(unlock) No protections: anyone with the URL can call it.'}`);
     }
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `Webhook Tunnel: ${accessibleState(state)}` };

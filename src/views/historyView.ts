@@ -25,6 +25,11 @@ export class HistoryView extends Disposable {
     this.register(this.view.onDidChangeVisibility(({ visible }) => visible && this.setUnseen(0)));
   }
 
+  /** The view's header line says which edge protections are on. */
+  setProtections(active: readonly string[]): void {
+    this.view.message = active.length ? `Protected: ${active.join(' · ')}` : undefined;
+  }
+
   renderState(state: TunnelState): void {
     this.view.description = state.kind === 'on' ? state.url.replace(/^https?:\/\//, '') : undefined;
   }

@@ -73,7 +73,7 @@ export class PublicTunnel implements Disposable {
   private graceTimer: NodeJS.Timeout | undefined;
   private rebuilding: Promise<void> | undefined;
 
-  constructor(private readonly options: PublicTunnelOptions) {}
+  constructor(private options: PublicTunnelOptions) {}
 
   get state(): PublicTunnelState {
     return this.current;
@@ -92,6 +92,43 @@ export class PublicTunnel implements Disposable {
       }
     }
     return this.current;
+  }
+
+  /**
+   * Applies new endpoint options (a changed Traffic Policy) to the running tunnel: a new listener on the same
+   * session, asking for the URL it had. Rejects, leaving the old listener serving, when the edge refuses it.
+   */
+  async relisten(listener: ListenerSpec): Promise<void> {
+    const session = this.session;
+    const old = this.listener;
+    if (!session || !old || this.current.kind !== 'online') throw new Error('The tunnel is not online.');
+    const domain = listener.domain ?? new URL(old.url).hostname;
+    // Unbind first: the edge would refuse a second endpoint on the same URL (ERR_NGROK_334).
+    await old.close().catch(() => undefined);
+    const generation = this.generation;
+    try {
+      const next = await withDeadline(session.openListener({ ...listener, domain }), 10_000, 'Opening the endpoint');
+      this.options = { ...this.options, listener };
+      this.listener = next;
+      next.forwarding.then(
+        () => undefined,
+        (error: unknown) => this.onForwardingEnded(generation, error),
+      );
+      this.setState({ kind: 'online', url: next.url });
+    } catch (error) {
+      // Put the previous endpoint back so a refused change loses nothing.
+      const restored = await session.openListener({ ...this.options.listener, domain }).catch(() => undefined);
+      if (restored) {
+        this.listener = restored;
+        restored.forwarding.then(
+          () => undefined,
+          (cause: unknown) => this.onForwardingEnded(generation, cause),
+        );
+      } else {
+        this.scheduleRebuild('the endpoint could not be reopened', 0);
+      }
+      throw error;
+    }
   }
 
   /** "Retry now": skips the backoff wait. */

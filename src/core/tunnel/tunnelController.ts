@@ -25,6 +25,7 @@ export class TunnelController implements Disposable {
   private currentState: TunnelState = { kind: 'off' };
   private proxy: CaptureProxy | undefined;
   private publicTunnel: PublicTunnel | undefined;
+  private publicListener: PublicTunnelSettings['listener'] = {};
   private transition: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -74,6 +75,7 @@ export class TunnelController implements Disposable {
           log: this.log,
         });
         this.publicTunnel = tunnel;
+        this.publicListener = publicSettings.listener;
         tunnel.onDidChangeState((state) => this.onPublicState(state, proxy.url, upstream.origin, route));
         const result = await tunnel.start();
         if (result.kind === 'error') await this.closeAll();
@@ -89,6 +91,22 @@ export class TunnelController implements Disposable {
   /** Where replays go so the capture proxy records them: its address and the token its marker header needs. */
   get replayTarget(): { readonly localUrl: string; readonly replayToken: string } | undefined {
     return this.proxy && { localUrl: this.proxy.url, replayToken: this.proxy.replayToken };
+  }
+
+  /** New endpoint options (a changed Traffic Policy) for the running public tunnel; same URL where the edge allows. */
+  applyListenerOptions(listener: PublicTunnelSettings['listener']): Promise<void> {
+    return this.serialize(async () => {
+      const tunnel = this.publicTunnel;
+      const proxy = this.proxy;
+      if (!tunnel || !proxy) return;
+      await tunnel.relisten({ ...listener, forwardTo: `${proxy.host}:${proxy.port}` });
+      this.publicListener = listener;
+    });
+  }
+
+  /** The endpoint options the public tunnel runs with now. */
+  get listenerOptions(): PublicTunnelSettings['listener'] {
+    return this.publicListener;
   }
 
   /** Skips the wait before the next reconnect attempt. */
