@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEdge } from '../edge/localEdge';
 import { publicRequest } from '../unit/edge/sdkHarness';
-import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem, statusTooltip } from './workbench';
 import type { Workbench } from './workbench';
 
 describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start runs it', function () {
@@ -66,6 +66,33 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
     assert.match(text, /Forwarding to: http:\/\/127\.0\.0\.1:\d+/);
     assert.doesNotMatch(text, /e2e-token/, 'the token itself is never shown');
     await page.screenshot({ path: join(screenshots, 'ui-public-tunnel.png') });
+  });
+
+  it('toggles basic auth from the palette: the status bar tooltip and the edge both change', async () => {
+    const { page } = workbench;
+    const status = page.locator(statusItem);
+    const shown = /([a-f0-9]+\.localhost:\d+)/.exec((await status.textContent()) ?? '')![1]!;
+    await runCommand(page, 'Webhook Tunnel: Toggle Basic Auth');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget', { hasText: 'user name' }).waitFor();
+    await page.keyboard.press('Enter'); // keeps the suggested user, "dev"
+    await page.locator('.quick-input-widget', { hasText: 'password' }).waitFor();
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.fill('short');
+    await page.locator('.quick-input-widget', { hasText: 'ngrok needs 8–128 characters' }).waitFor();
+    await input.fill('correct-horse-battery');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+
+    await statusTooltip(page, 'Protections: basic auth (dev)');
+    await page.screenshot({ path: join(screenshots, 'ui-basic-auth.png') });
+    assert.equal((await publicRequest(`http://${shown}/webhooks/github`, { method: 'POST', body: Buffer.from('{}') })).status, 401);
+    const auth = `Basic ${Buffer.from('dev:correct-horse-battery').toString('base64')}`;
+    assert.equal((await publicRequest(`http://${shown}/webhooks/github`, { method: 'POST', rawHeaders: ['Authorization', auth], body: Buffer.from('{}') })).status, 200);
+
+    await runCommand(page, 'Webhook Tunnel: Toggle Basic Auth');
+    await statusTooltip(page, 'No protections');
+    await page.mouse.move(700, 400);
   });
 
   it('leaves no listener behind when the window reloads', async () => {

@@ -83,3 +83,20 @@ export async function recordFailure(page: Page, path: string): Promise<void> {
     console.log('    (no status bar tooltip to show)');
   }
 }
+
+/** Hovers the status bar item until its tooltip shows `text` (the hover has a delay and keeps a stale widget a moment). */
+export async function statusTooltip(page: Page, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.mouse.move(700, 400);
+    await page.waitForTimeout(300);
+    await page.locator(statusItem).hover();
+    const hover = page.locator('.monaco-hover', { hasText: text });
+    try {
+      await hover.waitFor({ timeout: 3000 });
+      return (await hover.textContent()) ?? '';
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
