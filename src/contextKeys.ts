@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
 /** Context keys used in package.json `when` clauses; one owner so the names stay in one place. */
-export type ContextKey = 'webhookTunnel:state' | 'webhookTunnel:hasHistory';
+export type ContextKey = 'webhookTunnel:state' | 'webhookTunnel:hasHistory' | 'webhookTunnel:filtered';
 
 export class ContextKeys {
   private readonly values = new Map<ContextKey, string | boolean>();

@@ -71,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     }),
     history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.entries().length > 0)),
     vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
-    ...registerCommands({ tunnel, history, secrets, verification, configuration, protections, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
+    ...registerCommands({ tunnel, history, secrets, verification, configuration, protections, historyView, contextKeys, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),
   );
   return { tunnel, history, historyTree: historyView.provider, verdicts, logDir: context.logUri.fsPath };

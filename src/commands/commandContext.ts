@@ -1,7 +1,9 @@
 import type { LazyHistory } from '../core/history/lazyHistory';
 import type { TunnelController } from '../core/tunnel/tunnelController';
 import type { Secrets } from '../secrets';
+import type { ContextKeys } from '../contextKeys';
 import type { ProtectionSync } from '../protections';
+import type { HistoryView } from '../views/historyView';
 import type { TunnelConfiguration } from '../tunnelConfiguration';
 import type { VerificationState } from '../verification';
 
@@ -14,4 +16,6 @@ export interface CommandContext {
   readonly verification: VerificationState;
   readonly configuration: TunnelConfiguration;
   readonly protections: ProtectionSync;
+  readonly historyView: HistoryView;
+  readonly contextKeys: ContextKeys;
 }

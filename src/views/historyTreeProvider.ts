@@ -5,6 +5,8 @@ import type { LazyHistory } from '../core/history/lazyHistory';
 import type { StoredExchange } from '../core/history/storedExchange';
 import { formatAge, formatBytes, formatDuration } from '../core/util/format';
 import type { ExchangeVerdict } from '../core/signatures/exchangeVerdict';
+import { matchesFilter } from '../core/history/historyFilter';
+import type { HistoryFilter } from '../core/history/historyFilter';
 import { Disposable } from '../dispose';
 import type { VerdictCache } from './verdictCache';
 
@@ -40,8 +42,23 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
     this.register({ dispose: () => clearInterval(timer) });
   }
 
+  private filter: HistoryFilter | undefined;
+
+  /** Shows only the calls that match; undefined shows all. */
+  setFilter(filter: HistoryFilter | undefined): void {
+    this.filter = filter;
+    this.changed.fire(undefined);
+  }
+
+  get activeFilter(): HistoryFilter | undefined {
+    return this.filter;
+  }
+
   getChildren(element?: StoredExchange): StoredExchange[] {
-    return element ? [] : [...this.history.entries()];
+    if (element) return [];
+    const filter = this.filter;
+    const entries = this.history.entries();
+    return filter ? entries.filter((exchange) => matchesFilter(exchange, filter, this.verdicts.get(exchange.id)?.status)) : [...entries];
   }
 
   getTreeItem(exchange: StoredExchange): vscode.TreeItem {

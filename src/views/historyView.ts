@@ -5,6 +5,7 @@ import type { TunnelState } from '../core/tunnel/tunnelState';
 import { Disposable } from '../dispose';
 import { HistoryTreeProvider } from './historyTreeProvider';
 import type { VerdictCache } from './verdictCache';
+import type { HistoryFilter } from '../core/history/historyFilter';
 
 /** The History view: the tree, its title-bar description (the address) and a badge for calls arriving unseen. */
 export class HistoryView extends Disposable {
@@ -25,9 +26,22 @@ export class HistoryView extends Disposable {
     this.register(this.view.onDidChangeVisibility(({ visible }) => visible && this.setUnseen(0)));
   }
 
+  private protections: readonly string[] = [];
+
   /** The view's header line says which edge protections are on. */
   setProtections(active: readonly string[]): void {
-    this.view.message = active.length ? `Protected: ${active.join(' · ')}` : undefined;
+    this.protections = active;
+    this.renderMessage();
+  }
+
+  setFilter(filter: HistoryFilter | undefined): void {
+    this.provider.setFilter(filter);
+    this.renderMessage();
+  }
+
+  private renderMessage(): void {
+    const lines = [this.protections.length ? `Protected: ${this.protections.join(' · ')}` : undefined, this.provider.activeFilter ? `Filter: ${this.provider.activeFilter.text}` : undefined];
+    this.view.message = lines.filter(Boolean).join(' — ') || undefined;
   }
 
   renderState(state: TunnelState): void {

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { WebhookTunnelApi } from '../../src/extension';
+import { parseHistoryFilter } from '../../src/core/history/historyFilter';
 
 const EXTENSION_ID = 'webhooktunnel.webhook-tunnel';
 
@@ -124,6 +125,25 @@ describe('Start Tunnel → capture → history tree (extension host)', function 
     const curl = await vscode.env.clipboard.readText();
     assert.match(curl, /^curl --silent --show-error 'http:\/\/127\.0\.0\.1:\d+\/hooks\/github\?delivery=1' -H 'Content-Type: application\/json' -H 'X-GitHub-Event: pull_request' /);
     assert.match(curl, / --data-binary '\{"action":"opened","marker":"integration-\d+"\}'$/);
+  });
+
+  it('compares a replay with its original in the diff editor, and filters the history down to them', async () => {
+    const { historyTree } = await api();
+    const replayed = historyTree.getChildren().find((e) => e.replayOf !== undefined)!;
+    await vscode.commands.executeCommand('webhookTunnel.compareWithOriginal', replayed);
+    await until('the diff editor', () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff || undefined);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab!;
+    assert.match(tab.label, /POST \/hooks\/github: original ↔ replay/);
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.query, replayed.replayOf);
+    assert.equal(input.modified.query, replayed.id);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    const all = historyTree.getChildren().length;
+    historyTree.setFilter(parseHistoryFilter(`replays:${replayed.replayOf}`));
+    assert.deepEqual(historyTree.getChildren().map((e) => e.id).sort(), [replayed.id, replayed.replayOf].sort());
+    historyTree.setFilter(undefined);
+    assert.equal(historyTree.getChildren().length, all);
   });
 
   it('captures a call to a dev server that is down, with the 502 explanation', async () => {
