@@ -15,6 +15,8 @@ import { VerificationState } from './verification';
 import { ConfigurationDocuments } from './commands/protectionCommands';
 import { ProtectionSync } from './protections';
 import { TunnelConfiguration } from './tunnelConfiguration';
+import { registerExchangePanelSerializer } from './panels/exchangePanel';
+import { createSignatureAwarePanelHost } from './panels/signatureAwareHost';
 
 /** What the extension hands to its integration tests (and to nobody else). */
 export interface WebhookTunnelApi {
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
   const verification = new VerificationState(secrets);
   const verdicts = new VerdictCache(history, verification);
   const historyView = new HistoryView(history, verdicts);
+  const exchangePanelHost = createSignatureAwarePanelHost(history, tunnel, verification);
   const configuration = new TunnelConfiguration(secrets);
   const protections = new ProtectionSync(configuration, tunnel);
   const contextKeys = new ContextKeys();
@@ -64,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
       historyView.setProtections(active);
     }),
     ConfigurationDocuments.register({ configuration }),
+    registerExchangePanelSerializer(context.extensionUri, exchangePanelHost),
     tunnel.onDidChangeState((state) => {
       statusBar.render(state);
       historyView.renderState(state);
@@ -71,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
     }),
     history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.entries().length > 0)),
     vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
-    ...registerCommands({ tunnel, history, secrets, verification, configuration, protections, historyView, contextKeys, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
+    ...registerCommands({ tunnel, history, secrets, verification, configuration, protections, historyView, contextKeys, extensionUri: context.extensionUri, exchangePanelHost, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),
   );
   return { tunnel, history, historyTree: historyView.provider, verdicts, logDir: context.logUri.fsPath };

@@ -1,7 +1,9 @@
 import type { LazyHistory } from '../core/history/lazyHistory';
 import type { TunnelController } from '../core/tunnel/tunnelController';
 import type { Secrets } from '../secrets';
+import type * as vscode from 'vscode';
 import type { ContextKeys } from '../contextKeys';
+import type { ExchangePanelHost } from '../panels/exchangePanel';
 import type { ProtectionSync } from '../protections';
 import type { HistoryView } from '../views/historyView';
 import type { TunnelConfiguration } from '../tunnelConfiguration';
@@ -18,4 +20,6 @@ export interface CommandContext {
   readonly protections: ProtectionSync;
   readonly historyView: HistoryView;
   readonly contextKeys: ContextKeys;
+  readonly extensionUri: vscode.Uri;
+  readonly exchangePanelHost: ExchangePanelHost;
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { log } from '../log';
 import type { CommandContext } from './commandContext';
 import { copyAsCurl, deleteExchange, exportHar, replay } from './exchangeCommands';
-import { clearFilter, clearHistory, compareWithOriginal, filterHistory, showExchange } from './historyCommands';
+import { clearFilter, clearHistory, compareWithOriginal, filterHistory, replayWithModifications, showExchange } from './historyCommands';
 import { verifyWebhooks } from './verificationCommands';
 import { openConfigFile, toggleBasicAuth, toggleIpRestrictions } from './protectionCommands';
 import { copyPublicUrl, retryNow, setAuthtoken, startTunnel, stopTunnel } from './tunnelCommands';
@@ -27,6 +27,7 @@ export const commandTable = {
   'webhookTunnel.filterHistory': (context: CommandContext) => filterHistory(context, context.historyView, context.contextKeys),
   'webhookTunnel.clearFilter': (context: CommandContext) => clearFilter(context, context.historyView, context.contextKeys),
   'webhookTunnel.compareWithOriginal': compareWithOriginal,
+  'webhookTunnel.replayWithModifications': replayWithModifications,
   'webhookTunnel.showLog': () => log.show(),
 } satisfies Record<string, (context: CommandContext, ...args: unknown[]) => unknown>;
 

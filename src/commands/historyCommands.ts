@@ -7,6 +7,7 @@ import type { CommandContext } from './commandContext';
 import type { ContextKeys } from '../contextKeys';
 import { HistoryFilterError, parseHistoryFilter } from '../core/history/historyFilter';
 import type { HistoryView } from '../views/historyView';
+import { ExchangePanel } from '../panels/exchangePanel';
 
 function isStoredExchange(value: unknown): value is StoredExchange {
   return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' && 'request' in value;
@@ -29,8 +30,13 @@ async function pickExchange({ history }: CommandContext): Promise<StoredExchange
 export async function showExchange(context: CommandContext, target?: unknown): Promise<void> {
   const exchange = isStoredExchange(target) ? target : typeof target === 'string' ? context.history.get(target) : await pickExchange(context);
   if (!exchange) return;
-  const document = await vscode.workspace.openTextDocument(ExchangeDocuments.uriFor(exchange));
-  await vscode.window.showTextDocument(document, { preview: true });
+  ExchangePanel.createOrShow(context.extensionUri, context.exchangePanelHost, exchange.id, 'inspect');
+}
+
+export async function replayWithModifications(context: CommandContext, target?: unknown): Promise<void> {
+  const exchange = isStoredExchange(target) ? target : typeof target === 'string' ? context.history.get(target) : await pickExchange(context);
+  if (!exchange) return;
+  ExchangePanel.createOrShow(context.extensionUri, context.exchangePanelHost, exchange.id, 'replay');
 }
 
 export async function clearHistory({ history }: CommandContext): Promise<void> {

@@ -167,6 +167,8 @@ describe('UI: the detail/replay panel opened from the history', function () {
     await page.locator('.quick-input-widget', { hasText: 'GitHub webhook secret' }).waitFor();
     await input.fill(secret);
     await page.keyboard.press('Enter');
+    // The box closes once the secret is taken; a click elsewhere before that would cancel it.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 
     await showHistoryView(page);
     const panel = panelFrame(page);
@@ -196,5 +198,6 @@ describe('UI: the detail/replay panel opened from the history', function () {
     const last = received.at(-1)!;
     assert.equal(last.body, '{"ref":"refs/heads/release","commits":[]}');
     assert.equal(last.signature, `sha256=${createHmac('sha256', secret).update(last.body).digest('hex')}`);
+    await page.screenshot({ path: join(screenshots, 'ui-resign.png') });
   });
 });
