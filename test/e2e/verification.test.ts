@@ -79,4 +79,28 @@ describe('UI: Verify Webhooks From… and the signature verdict in the tree', fu
     await page.locator('.monaco-hover', { hasText: /doesn.t match/ }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(screenshots, 'ui-verdicts.png') });
   });
+
+  it('replays an edited push: re-signed, the sample receiver accepts it; with the old signature, it rejects it and the tree says why', async () => {
+    const { page } = workbench;
+    await page.locator('.monaco-list-row', { hasText: 'github push ✓ valid' }).first().click();
+    const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await panel.locator('h1.url', { hasText: '/webhooks/github' }).waitFor({ timeout: 30_000 });
+    await panel.locator('button.tab', { hasText: 'Replay With Modifications' }).click();
+    const edited = JSON.stringify({ ...JSON.parse(payload.toString()), ref: 'refs/heads/release' });
+    await panel.locator('textarea.body-input').fill(edited);
+    assert.equal(await panel.locator('input[name="signature"][value="resign"]').isChecked(), true, 're-sign is the default once the body changed');
+    await panel.locator('button.primary', { hasText: 'Send' }).click();
+    const result = panel.locator('section.result');
+    await result.locator('.verdict-valid', { hasText: 'Valid GitHub signature' }).waitFor({ timeout: 30_000 });
+    assert.match((await result.textContent()) ?? '', /200 OK/, "the receiver's own X-Hub-Signature-256 check accepted it");
+
+    await panel.locator('input[name="signature"][value="keep"]').check();
+    await panel.locator('button.primary', { hasText: 'Send' }).click();
+    await result.filter({ hasText: '401' }).waitFor({ timeout: 30_000 });
+    const rejected = page.locator('.monaco-list-row', { hasText: /↻ replay · 401 · github push ✗ invalid signature/ });
+    await rejected.waitFor({ timeout: 15_000 });
+    await rejected.hover();
+    await page.locator('.monaco-hover', { hasText: /Signature invalid \(github\).*doesn.t match/ }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(screenshots, 'ui-replay-rejected.png') });
+  });
 });
