@@ -1,24 +1,11 @@
 import * as vscode from 'vscode';
 import type { CaptureSettings } from './core/tunnel/captureSettings';
 
-/** The `webhookTunnel.ngrok.*` settings, typed; empty strings mean "not set". */
-export interface NgrokConfig {
-  readonly domain?: string;
-  readonly region?: string;
-  readonly metadata?: string;
-  readonly poolingEnabled: boolean;
-  readonly serverAddr?: string;
-  readonly caCertificate?: string;
-  readonly heartbeatIntervalMs: number;
-  readonly heartbeatToleranceMs: number;
-}
-
 /** Typed view of the `webhookTunnel.*` settings; defaults live in package.json only. */
 export interface WebhookTunnelConfig {
   readonly capture: CaptureSettings;
   readonly history: { readonly maxEntries: number; readonly maxBodyBytes: number };
   readonly publicUrl: boolean;
-  readonly ngrok: NgrokConfig;
 }
 
 export const configSection = 'webhookTunnel';
@@ -26,11 +13,6 @@ export const configSection = 'webhookTunnel';
 function numberSetting(config: vscode.WorkspaceConfiguration, key: string, fallback: number): number {
   const value = config.get<unknown>(key);
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-function textSetting(config: vscode.WorkspaceConfiguration, key: string): string | undefined {
-  const value = config.get<unknown>(key);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): WebhookTunnelConfig {
@@ -45,16 +27,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): WebhookTunnelConf
     },
     history: { maxEntries: Math.max(1, numberSetting(config, 'history.maxEntries', 1000)), maxBodyBytes },
     publicUrl: config.get<boolean>('publicUrl') !== false,
-    ngrok: {
-      domain: textSetting(config, 'ngrok.domain'),
-      region: textSetting(config, 'ngrok.region'),
-      metadata: textSetting(config, 'ngrok.metadata'),
-      poolingEnabled: config.get<boolean>('ngrok.poolingEnabled') === true,
-      serverAddr: textSetting(config, 'ngrok.serverAddr'),
-      caCertificate: textSetting(config, 'ngrok.caCertificate'),
-      heartbeatIntervalMs: Math.max(1, numberSetting(config, 'ngrok.heartbeatIntervalSeconds', 10)) * 1000,
-      heartbeatToleranceMs: Math.max(1, numberSetting(config, 'ngrok.heartbeatToleranceSeconds', 15)) * 1000,
-    },
   };
 }
 
