@@ -12,6 +12,8 @@ import type { VerificationState } from '../verification';
  */
 export class VerdictCache extends Disposable {
   private readonly verdicts = new Map<string, ExchangeVerdict | 'pending'>();
+  /** Bumped by every reset, so a verdict computed with the old provider or secret is not stored afterwards. */
+  private generation = 0;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
@@ -39,10 +41,12 @@ export class VerdictCache extends Disposable {
   }
 
   private async compute(id: string): Promise<ExchangeVerdict | undefined> {
+    const generation = this.generation;
     try {
       const [exchange, settings] = await Promise.all([this.history.readExchange(id), this.verification.settings()]);
       if (!exchange) return undefined;
       const verdict = exchangeVerdict(exchange, settings);
+      if (generation !== this.generation) return this.resolve(id);
       this.verdicts.set(id, verdict);
       this.changed.fire();
       return verdict;
@@ -54,6 +58,7 @@ export class VerdictCache extends Disposable {
   }
 
   private reset(): void {
+    this.generation++;
     this.verdicts.clear();
     this.changed.fire();
   }

@@ -1,9 +1,16 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { ChildMessage, MemoryFigures, ServerChildSpec } from './childProtocol';
+import type { ChildMessage, EdgeChildSpec, MemoryFigures, ReadyMessage, ServerChildSpec, TunnelChildSpec } from './childProtocol';
 
-/** The parent's handle on a server child (see serverChild.ts): its port, its pid for CPU readings, and requests. */
+/** Each child spec's entry script (compiled, beside this file). */
+function entryOf(spec: ServerChildSpec | EdgeChildSpec | TunnelChildSpec): string {
+  if (spec.role === 'edge') return 'edgeChild.js';
+  if (spec.role === 'tunnelCapture' || spec.role === 'tunnelSdk') return 'tunnelChild.js';
+  return 'serverChild.js';
+}
+
+/** The parent's handle on a server child (serverChild.ts, edgeChild.ts, tunnelChild.ts): its port, its pid for CPU readings, and requests. */
 export class BenchChild {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (memory: MemoryFigures | undefined) => void; reject: (error: Error) => void }>();
@@ -13,6 +20,8 @@ export class BenchChild {
     private readonly child: ChildProcess,
     readonly port: number,
     readonly role: string,
+    /** The child's `ready` message: for tunnels, the public URL (and memory readings in memory mode). */
+    readonly ready: ReadyMessage,
   ) {
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'done') return;
@@ -26,12 +35,12 @@ export class BenchChild {
     });
   }
 
-  static start(spec: ServerChildSpec, execArgv: readonly string[] = []): Promise<BenchChild> {
-    const child = fork(join(__dirname, 'serverChild.js'), [JSON.stringify(spec)], { execArgv: [...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static start(spec: ServerChildSpec | EdgeChildSpec | TunnelChildSpec, execArgv: readonly string[] = []): Promise<BenchChild> {
+    const child = fork(join(__dirname, entryOf(spec)), [JSON.stringify(spec)], { execArgv: [...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`the ${spec.role} child exited (${code}) before it was ready`)));
       child.once('message', (message: ChildMessage) => {
-        if (message.type === 'ready') resolve(new BenchChild(child, message.port, spec.role));
+        if (message.type === 'ready') resolve(new BenchChild(child, message.port, spec.role, message));
         else reject(new Error(`the ${spec.role} child failed to start: ${message.type === 'failed' ? message.message : message.type}`));
       });
     });

@@ -3,10 +3,10 @@
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 
-export type VariantId = 'direct' | 'passThrough' | 'capture' | 'naive' | 'mitmdump';
+export type VariantId = 'direct' | 'passThrough' | 'capture' | 'naive' | 'mitmdump' | 'tunnelSdk' | 'tunnelCapture';
 
 /** Print order; also the order the first interleaved round starts from. */
-export const VARIANTS: readonly VariantId[] = ['direct', 'passThrough', 'capture', 'naive', 'mitmdump'];
+export const VARIANTS: readonly VariantId[] = ['direct', 'passThrough', 'capture', 'naive', 'mitmdump', 'tunnelSdk', 'tunnelCapture'];
 
 export const VARIANT_LABELS: Readonly<Record<VariantId, string>> = {
   direct: 'direct',
@@ -14,6 +14,8 @@ export const VARIANT_LABELS: Readonly<Record<VariantId, string>> = {
   capture: 'capture proxy',
   naive: 'naive base64 rec.',
   mitmdump: 'mitmdump',
+  tunnelSdk: 'edge→SDK→upstream',
+  tunnelCapture: 'edge→SDK→capture→upstream',
 };
 
 export interface MatrixPlan {
@@ -29,8 +31,20 @@ export interface MatrixPlan {
   readonly initialWarmupMs: number;
 }
 
+/** The public-tunnel phase (tunnelBench.ts): the local ngrok-compatible edge, the real SDK, the capture proxy. */
+export interface TunnelPlan {
+  /** 2 KB at c1 and c32; variants: direct, edge → SDK → upstream, edge → SDK → capture proxy → upstream. */
+  readonly matrix: MatrixPlan;
+  /** Fresh processes timed from TunnelController.start() to the `on` state (the status bar's URL). */
+  readonly startRuns: number;
+  /** Requests through the tunnel before the second memory reading. */
+  readonly memoryRequests: number;
+  readonly memoryConcurrency: number;
+}
+
 export interface BenchPlan {
   readonly matrix: MatrixPlan;
+  readonly tunnel: TunnelPlan;
   /** The capture proxy as the extension configures it by default. */
   readonly maxEntries: number;
   readonly maxBodyBytes: number;
@@ -45,6 +59,12 @@ export interface BenchPlan {
 
 const full: BenchPlan = {
   matrix: { bodySizes: [2 * KiB, 8 * KiB, 256 * KiB], concurrencies: [1, 32], rounds: 5, roundMs: 900, warmupMs: 300, initialWarmupMs: 1500 },
+  tunnel: {
+    matrix: { bodySizes: [2 * KiB], concurrencies: [1, 32], rounds: 6, roundMs: 1000, warmupMs: 300, initialWarmupMs: 1500 },
+    startRuns: 7,
+    memoryRequests: 1_000,
+    memoryConcurrency: 32,
+  },
   maxEntries: 1000,
   maxBodyBytes: MiB,
   upstreamTimeoutMs: 30_000,
@@ -60,6 +80,7 @@ const full: BenchPlan = {
 const quick: BenchPlan = {
   ...full,
   matrix: { ...full.matrix, rounds: 2, roundMs: 300, warmupMs: 100, initialWarmupMs: 600 },
+  tunnel: { ...full.tunnel, matrix: { ...full.tunnel.matrix, rounds: 2, roundMs: 400, warmupMs: 100, initialWarmupMs: 600 }, startRuns: 3 },
   memoryWarmupExchanges: 1_000,
   memoryExchanges: 10_000,
   historyLoadRuns: 3,

@@ -11,6 +11,37 @@ export interface ServerChildSpec {
   readonly capture?: CaptureSettings;
 }
 
+/** The project's local ngrok-compatible edge (test/edge), alone in a child (edgeChild.ts). */
+export interface EdgeChildSpec {
+  readonly role: 'edge';
+  /** The edge's Nagle workaround (design notes §10); default: the edge's own default, `every-read`. */
+  readonly ackPolicy?: 'every-read' | 'syn-and-wndinc' | 'off';
+}
+
+/** Where the agents connect: what the extension's `ngrok.serverAddr` / `ngrok.caCertificate` settings would say. */
+export interface EdgeInfo {
+  readonly serverAddr: string;
+  readonly caPem: string;
+  readonly publicPort: number;
+}
+
+/**
+ * An agent child (tunnelChild.ts) behind the edge. `tunnelCapture`: TunnelController, as the extension host runs
+ * it (capture proxy recording into the history store, SDK listener forwarding to it); `tunnelSdk`: the same SDK
+ * session and listener (src/core/tunnel/ngrokSdk.ts) forwarding straight to the upstream.
+ */
+export interface TunnelChildSpec {
+  readonly role: 'tunnelCapture' | 'tunnelSdk';
+  readonly edge: EdgeInfo;
+  /** `http://127.0.0.1:PORT`. */
+  readonly upstream: string;
+  /** The history store's folder (tunnelCapture). */
+  readonly scratchDir: string;
+  readonly capture: CaptureSettings;
+  /** Read memory (GC'd) before starting and once online, and send both with `ready`; needs --expose-gc. */
+  readonly memory?: boolean;
+}
+
 export type ParentMessage = { readonly id: number; readonly type: 'settle' | 'memory' | 'close' };
 
 export interface MemoryFigures {
@@ -22,7 +53,19 @@ export interface MemoryFigures {
   readonly recorded: number;
 }
 
+/** What a child reports once it serves; `port` is where load goes (for tunnels, the edge's public port). */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly port: number;
+  /** Tunnels: the public URL (`http://<name>.localhost:<publicPort>`), whose host the load's Host header names. */
+  readonly url?: string;
+  readonly edge?: EdgeInfo;
+  /** Memory mode: before start (core modules loaded, history open) and once the tunnel is online. */
+  readonly memoryBefore?: MemoryFigures;
+  readonly memoryOnline?: MemoryFigures;
+}
+
 export type ChildMessage =
-  | { readonly type: 'ready'; readonly port: number }
+  | ReadyMessage
   | { readonly type: 'failed'; readonly message: string }
   | { readonly id: number; readonly type: 'done'; readonly memory?: MemoryFigures };

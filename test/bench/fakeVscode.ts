@@ -113,6 +113,7 @@ export function createFakeVscode(extensionRoot: string, workspaceDir: string): F
       asExternalUri: async (uri: Uri) => uri,
     }),
     extensions: withFallback({ all: [], getExtension: () => undefined, onDidChange: noEvent }),
+    languages: withFallback({ getDiagnostics: () => [] }),
     l10n: withFallback({ t: localize, bundle: undefined, uri: undefined }),
   });
   return { module, registeredCommands };

@@ -7,14 +7,14 @@ import type { CellFigures } from './throughputMatrix';
 const KB = 1024;
 const MB = 1024 * 1024;
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   // The three label columns left-aligned, the figures right-aligned.
   const line = (cells: readonly string[]): string => cells.map((cell, i) => (i <= 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(header), line(header.map((_, i) => '-'.repeat(widths[i]!))), ...rows.map(line)].join('\n');
 }
 
-const num = (value: number | null | undefined, digits: number): string => (value == null || !Number.isFinite(value) ? '—' : value.toFixed(digits));
+export const num = (value: number | null | undefined, digits: number): string => (value == null || !Number.isFinite(value) ? '—' : value.toFixed(digits));
 const size = (bytes: number): string => `${bytes / KB} KB`;
 
 export function matrixTable(cells: readonly CellFigures[], plan: MatrixPlan): string {

@@ -12,10 +12,15 @@
  * spurious difference between variants, while interleaving spreads it over all of them. The ratios are the
  * figures to trust; absolute numbers move with the machine.
  *
- * Then: memory growth over 100k captured exchanges, the load time of a 10k-exchange history, the minified
- * bundle size, and activate() time under a fake `vscode`. Targets print PASS/MISS; a miss never fails the run.
+ * Then: memory growth over 100k captured exchanges; the public tunnel against the project's local ngrok-compatible
+ * edge (tunnelBench.ts: requests/s through edge → SDK → capture proxy → upstream against edge → SDK → upstream and
+ * direct, Start Tunnel → URL shown in fresh processes, memory a running tunnel adds); the load time of a
+ * 10k-exchange history, the minified bundle size, and activate() time under a fake `vscode`. Targets print
+ * PASS/MISS; a miss never fails the run.
  *
- *   npm run bench [-- --quick]      BENCH_CPU_PROF=capture,passThrough also writes .cpuprofile files to out/bench/profiles;
+ *   npm run bench [-- --quick] [-- --tunnel-only]   --tunnel-only runs just the tunnel phase (about a minute);
+ *   BENCH_EDGE_ACK_POLICY=off runs the edge without its Nagle workaround (design notes §10);
+ *   BENCH_CPU_PROF=capture,passThrough also writes .cpuprofile files to out/bench/profiles;
  *   to dig into one variant: node out/test/bench/profileProxy.js capture 2048 1 20000
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +44,9 @@ import type { BenchFigures, Outcome } from './targets';
 import { checkTargets } from './targets';
 import type { MeasuredVariant } from './throughputMatrix';
 import { runMatrix } from './throughputMatrix';
+import type { TunnelFigures } from './tunnelBench';
+import { measureTunnel } from './tunnelBench';
+import { checkTunnelTargets, tunnelReport } from './tunnelReport';
 
 const started = Date.now();
 /** Progress goes to stderr so stdout is just the report. */
@@ -104,19 +112,54 @@ async function stopServers(servers: Servers, all: boolean): Promise<void> {
   await Promise.all(stopping.map((child) => child.close()));
 }
 
+/** The tunnel phase, whose parts each report their own failure; this covers the edge or upstream not starting. */
+async function tunnelPhase(plan: BenchPlan, scratch: string, tunnelChildren: BenchChild[]): Promise<TunnelFigures> {
+  const figures = await attempt('tunnel', () => measureTunnel(plan, scratch, (child) => tunnelChildren.push(child), progress));
+  if (figures.ok) return figures.value;
+  const failed = { ok: false, error: figures.error } as const;
+  return { edgeAckPolicy: process.env.BENCH_EDGE_ACK_POLICY ?? 'every-read (default)', throughput: failed, start: failed, memory: failed };
+}
+
+function runMeta(loadAtStart: number[], mitmdump: string | null): object {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadAverageAtStart: loadAtStart,
+    mitmdump,
+    cpuMethod: '/proc/<pid>/stat utime+stime of the proxy process (tunnel: the agent process, and the edge process), per completed request, summed over rounds',
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
 async function main(): Promise<void> {
-  const plan = planFor(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const plan = planFor(argv);
+  const tunnelOnly = argv.includes('--tunnel-only');
   if (!canReadProcessCpu()) throw new Error('The bench reads CPU time from /proc/<pid>/stat, so it needs Linux.');
   const scratch = await mkdtemp(join(tmpdir(), 'webhook-tunnel-bench-'));
   const servers: Servers = { children: [], variants: [], upstreamOrigin: '' };
+  const tunnelChildren: BenchChild[] = [];
   // Whatever happens, no server outlives the bench.
   process.once('exit', () => {
     servers.mitmdump?.kill();
     for (const child of servers.children) child.kill();
+    for (const child of tunnelChildren) child.kill();
   });
   process.once('SIGINT', () => process.exit(130));
   const loadAtStart = loadavg();
   try {
+    if (tunnelOnly) {
+      const tunnel = await tunnelPhase(plan, scratch, tunnelChildren);
+      const targets = checkTunnelTargets(tunnel);
+      console.log([tunnelReport(tunnel, plan.tunnel.matrix), '', 'Targets:', '', targetList(targets)].join('\n'));
+      const meta = runMeta(loadAtStart, null);
+      await mkdir(benchOutDir, { recursive: true });
+      await writeFile(resultsPath, `${JSON.stringify({ meta, mode: 'tunnel-only', plan, tunnel, targets }, null, 2)}\n`);
+      console.log(`\nFigures written to ${resultsPath} (${((Date.now() - started) / 1000).toFixed(0)} s).`);
+      return;
+    }
     progress('starting the upstream, the proxies and mitmdump');
     await startServers(plan, scratch, servers);
     const cells = await runMatrix(servers.variants, plan.matrix, progress);
@@ -124,6 +167,7 @@ async function main(): Promise<void> {
     await stopServers(servers, false);
     const memory = await attempt('memory', () => measureMemoryGrowth(servers.upstreamOrigin, join(scratch, 'memory-history'), plan, progress));
     await stopServers(servers, true);
+    const tunnel = await tunnelPhase(plan, scratch, tunnelChildren);
     const historyLoad = await attempt('history load', () => measureHistoryLoad(join(scratch, 'history-load'), plan, progress));
     progress('building the production bundle');
     const bundle = await attempt('bundle', buildProductionBundle);
@@ -134,23 +178,28 @@ async function main(): Promise<void> {
 
     const ratios = cellRatios(cells);
     const figures: BenchFigures = { ratios, memory, historyLoad, bundle, activation, ...(servers.mitmdumpSkipped ? { mitmdumpSkipped: servers.mitmdumpSkipped } : {}) };
-    const targets = checkTargets(figures);
+    const targets = [...checkTargets(figures), ...checkTunnelTargets(tunnel)];
     console.log(
-      [matrixTable(cells, plan.matrix), '', 'Ratios (capture = capture proxy + history store; +p50 = p50 minus direct p50):', '', ratioTable(ratios), '', otherFigures(figures), '', 'Targets:', '', targetList(targets)].join('\n'),
+      [
+        matrixTable(cells, plan.matrix),
+        '',
+        'Ratios (capture = capture proxy + history store; +p50 = p50 minus direct p50):',
+        '',
+        ratioTable(ratios),
+        '',
+        otherFigures(figures),
+        '',
+        tunnelReport(tunnel, plan.tunnel.matrix),
+        '',
+        'Targets:',
+        '',
+        targetList(targets),
+      ].join('\n'),
     );
-    const meta = {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      loadAverageAtStart: loadAtStart,
-      mitmdump: mitmdumpVersion,
-      cpuMethod: '/proc/<pid>/stat utime+stime of the proxy process, per completed request, summed over rounds',
-      seconds: (Date.now() - started) / 1000,
-    };
+    const meta = runMeta(loadAtStart, mitmdumpVersion);
     await mkdir(benchOutDir, { recursive: true });
-    await writeFile(resultsPath, `${JSON.stringify({ meta, plan, cells, ratios, memory, historyLoad, bundle, activation, targets }, null, 2)}\n`);
-    console.log(`\nFigures written to ${resultsPath} (${meta.seconds.toFixed(0)} s).`);
+    await writeFile(resultsPath, `${JSON.stringify({ meta, mode: 'full', plan, cells, ratios, memory, tunnel, historyLoad, bundle, activation, targets }, null, 2)}\n`);
+    console.log(`\nFigures written to ${resultsPath} (${((Date.now() - started) / 1000).toFixed(0)} s).`);
   } finally {
     await stopServers(servers, true).catch(() => undefined);
     await rm(scratch, { recursive: true, force: true });

@@ -13,6 +13,10 @@ export interface MeasuredVariant {
   readonly port: number;
   /** The process whose CPU time is charged to this variant; none for `direct` (there is no proxy). */
   readonly cpuPid?: number;
+  /** Tunnels: the edge's process, read too so the table shows what the edge spends per request. */
+  readonly edgeCpuPid?: number;
+  /** Tunnels: `<name>.localhost:<publicPort>`, which routes a request to this tunnel at the edge's public port. */
+  readonly hostHeader?: string;
   settle(): Promise<void>;
 }
 
@@ -29,6 +33,8 @@ export interface CellFigures {
   readonly p99Ms: number;
   /** Proxy-process CPU per completed request, µs; null when there is no proxy process. */
   readonly cpuUsPerRequest: number | null;
+  /** Tunnels: the edge process's CPU per completed request, µs. */
+  readonly edgeCpuUsPerRequest?: number;
 }
 
 interface Tally {
@@ -36,11 +42,17 @@ interface Tally {
   failed: number;
   elapsedMs: number;
   cpuMicros: number;
+  edgeCpuMicros: number;
   firstError?: string;
   readonly latenciesMs: number[];
 }
 
 const WEBHOOK_PATH = '/webhooks/github';
+
+/** The cell's headers, plus the Host that routes to the variant's tunnel (the client connects to 127.0.0.1). */
+function headersFor(variant: MeasuredVariant, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return variant.hostHeader === undefined ? headers : { ...headers, Host: variant.hostHeader };
+}
 
 /**
  * Every body size × concurrency cell, each measured as interleaved rounds: round r runs every variant once,
@@ -68,7 +80,7 @@ async function warmUp(variants: readonly MeasuredVariant[], plan: MatrixPlan): P
     const body = webhookBody(bodyBytes);
     for (const variant of variants) {
       const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-      await runRound({ port: variant.port, path: WEBHOOK_PATH, headers: webhookHeaders(body), body, agent }, concurrency, { durationMs: plan.initialWarmupMs / plan.bodySizes.length });
+      await runRound({ port: variant.port, path: WEBHOOK_PATH, headers: headersFor(variant, webhookHeaders(body)), body, agent }, concurrency, { durationMs: plan.initialWarmupMs / plan.bodySizes.length });
       agent.destroy();
       await variant.settle();
     }
@@ -85,11 +97,11 @@ async function runCell(
   const targets: LoadTarget[] = variants.map((variant) => ({
     port: variant.port,
     path: WEBHOOK_PATH,
-    headers,
+    headers: headersFor(variant, headers),
     body,
     agent: new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency }),
   }));
-  const tallies: Tally[] = variants.map(() => ({ completed: 0, failed: 0, elapsedMs: 0, cpuMicros: 0, latenciesMs: [] }));
+  const tallies: Tally[] = variants.map(() => ({ completed: 0, failed: 0, elapsedMs: 0, cpuMicros: 0, edgeCpuMicros: 0, latenciesMs: [] }));
   try {
     for (const [i, variant] of variants.entries()) {
       await runRound(targets[i]!, concurrency, { durationMs: plan.warmupMs });
@@ -109,14 +121,17 @@ async function runCell(
 
 async function measureRound(variant: MeasuredVariant, target: LoadTarget, tally: Tally, concurrency: number, roundMs: number): Promise<void> {
   const cpuBefore = variant.cpuPid === undefined ? 0 : processCpuMicros(variant.cpuPid);
+  const edgeBefore = variant.edgeCpuPid === undefined ? 0 : processCpuMicros(variant.edgeCpuPid);
   const result = await runRound(target, concurrency, { durationMs: roundMs });
   // Work the round's requests queued (history writes) is theirs, even if it finishes after the last response.
   await variant.settle();
   const cpuAfter = variant.cpuPid === undefined ? 0 : processCpuMicros(variant.cpuPid);
+  const edgeAfter = variant.edgeCpuPid === undefined ? 0 : processCpuMicros(variant.edgeCpuPid);
   tally.completed += result.completed;
   tally.failed += result.failed;
   tally.elapsedMs += result.elapsedMs;
   tally.cpuMicros += cpuAfter - cpuBefore;
+  tally.edgeCpuMicros += edgeAfter - edgeBefore;
   tally.firstError ??= result.firstError;
   for (const latency of result.latenciesMs) tally.latenciesMs.push(latency);
 }
@@ -134,5 +149,6 @@ function summarize(variant: MeasuredVariant, tally: Tally, bodyBytes: number, co
     p50Ms: percentile(tally.latenciesMs, 50),
     p99Ms: percentile(tally.latenciesMs, 99),
     cpuUsPerRequest: variant.cpuPid === undefined || tally.completed === 0 ? null : tally.cpuMicros / tally.completed,
+    ...(variant.edgeCpuPid === undefined || tally.completed === 0 ? {} : { edgeCpuUsPerRequest: tally.edgeCpuMicros / tally.completed }),
   };
 }

@@ -1,0 +1,280 @@
+/**
+ * The public-tunnel phase: the project's LOCAL ngrok-compatible edge (test/edge; not ngrok) in one child, the
+ * upstream in another, and the real @ngrok/ngrok SDK in agent children, for three questions:
+ *
+ *   1. throughput: requests/s and p50/p99 of 2 KB webhooks at c1 and c32 (keep-alive on the public side) for
+ *      edge → SDK → capture proxy → upstream (TunnelController, as the extension host runs it), against
+ *      edge → SDK → upstream (the same SDK listener without the capture hop) and the upstream directly, in
+ *      interleaved rounds, with each agent's CPU (and the edge's) per request from /proc;
+ *   2. Start Tunnel → URL shown: TunnelController.start() until state `on`, in fresh processes so the SDK's
+ *      native module load is inside the figure (tunnelStartChild.ts);
+ *   3. memory a running tunnel adds: RSS of the extension's core in a child before start versus online and
+ *      after requests through it, GC'd; the SDK alone, measured the same way, as the baseline.
+ *
+ * The edge runs with its Nagle workaround (design notes §10: the SDK leaves Nagle on, so without it every
+ * exchange stalls ~40 ms on delayed ACKs); BENCH_EDGE_ACK_POLICY=off shows the stall. Over the Internet the
+ * round trip to ngrok dominates instead, so these figures isolate what the extension's own hop costs.
+ */
+import { fork } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { BenchChild } from './benchChild';
+import type { BenchPlan } from './benchConfig';
+import type { EdgeChildSpec, EdgeInfo, MemoryFigures, TunnelChildSpec } from './childProtocol';
+import type { CaptureSettings } from './captureServer';
+import { runRound } from './loadGenerator';
+import { webhookBody, webhookHeaders } from './payloads';
+import { median } from './stats';
+import type { Outcome } from './targets';
+import type { CellFigures, MeasuredVariant } from './throughputMatrix';
+import { runMatrix } from './throughputMatrix';
+import type { TunnelStartSample, TunnelStartSpec } from './tunnelStartChild';
+
+export interface TunnelRatios {
+  readonly bodyBytes: number;
+  readonly concurrency: number;
+  /** The issue's figure: the extension's tunnel (capture hop included) against the tunnel alone. */
+  readonly captureVsSdkReqPerSec?: number;
+  readonly captureVsDirectReqPerSec?: number;
+  readonly sdkVsDirectReqPerSec?: number;
+  /** p50 of the extension's tunnel minus the SDK-only tunnel's: what the capture hop adds to each call. */
+  readonly captureHopAddedP50Ms?: number;
+  /** SDK-only tunnel p50 minus direct p50: what edge + SDK add. */
+  readonly tunnelAddedP50Ms?: number;
+  /** Agent-process CPU per request: SDK + capture proxy + history store against the SDK alone. */
+  readonly captureVsSdkCpu?: number;
+}
+
+export interface TunnelThroughput {
+  readonly cells: readonly CellFigures[];
+  readonly ratios: readonly TunnelRatios[];
+}
+
+export interface TunnelStartFigures {
+  readonly runs: number;
+  readonly samples: readonly TunnelStartSample[];
+  readonly toUrlMs: number;
+  readonly proxyMs?: number;
+  readonly sdkLoadMs?: number;
+  readonly connectMs?: number;
+  readonly warmToUrlMs?: number;
+  /** Errors of the samples that failed, if any. */
+  readonly errors: readonly string[];
+}
+
+export interface TunnelMemoryReading {
+  readonly requests: number;
+  readonly failed: number;
+  readonly firstError?: string;
+  readonly before: MemoryFigures;
+  readonly online: MemoryFigures;
+  readonly after: MemoryFigures;
+  /** RSS online minus before. */
+  readonly onlineAddedBytes: number;
+  /** RSS after the requests minus before: the issue's figure. */
+  readonly addedBytes: number;
+}
+
+/** The extension's tunnel, and the SDK alone measured the same way in another fresh process, as its baseline. */
+export interface TunnelMemory extends TunnelMemoryReading {
+  readonly sdkOnly: Outcome<TunnelMemoryReading>;
+}
+
+export interface TunnelFigures {
+  readonly edgeAckPolicy: string;
+  readonly throughput: Outcome<TunnelThroughput>;
+  readonly start: Outcome<TunnelStartFigures>;
+  readonly memory: Outcome<TunnelMemory>;
+}
+
+type Progress = (line: string) => void;
+
+async function outcome<T>(what: string, progress: Progress, run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    progress(`${what} failed: ${message}`);
+    return { ok: false, error: message };
+  }
+}
+
+function ratio(a: number | null | undefined, b: number | null | undefined): number | undefined {
+  return a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? undefined : a / b;
+}
+
+function difference(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) ? undefined : a - b;
+}
+
+export function tunnelRatios(cells: readonly CellFigures[]): TunnelRatios[] {
+  const keys = [...new Set(cells.map((cell) => `${cell.bodyBytes}/${cell.concurrency}`))];
+  return keys.map((key) => {
+    const inCell = cells.filter((cell) => `${cell.bodyBytes}/${cell.concurrency}` === key);
+    const [direct, sdk, capture] = (['direct', 'tunnelSdk', 'tunnelCapture'] as const).map((id) => inCell.find((cell) => cell.variant === id && cell.requests > 0));
+    return {
+      bodyBytes: inCell[0]!.bodyBytes,
+      concurrency: inCell[0]!.concurrency,
+      captureVsSdkReqPerSec: ratio(capture?.reqPerSec, sdk?.reqPerSec),
+      captureVsDirectReqPerSec: ratio(capture?.reqPerSec, direct?.reqPerSec),
+      sdkVsDirectReqPerSec: ratio(sdk?.reqPerSec, direct?.reqPerSec),
+      captureHopAddedP50Ms: difference(capture?.p50Ms, sdk?.p50Ms),
+      tunnelAddedP50Ms: difference(sdk?.p50Ms, direct?.p50Ms),
+      captureVsSdkCpu: ratio(capture?.cpuUsPerRequest, sdk?.cpuUsPerRequest),
+    };
+  });
+}
+
+/** The children of this phase, so an exiting parent can kill whatever is still running. */
+export type ChildTracker = (child: BenchChild) => void;
+
+interface Fixture {
+  readonly upstream: BenchChild;
+  readonly edgeChild: BenchChild;
+  readonly edge: EdgeInfo;
+  readonly capture: CaptureSettings;
+  readonly scratch: string;
+}
+
+function edgeAckPolicy(): EdgeChildSpec['ackPolicy'] {
+  const wanted = process.env.BENCH_EDGE_ACK_POLICY;
+  return wanted === 'off' || wanted === 'syn-and-wndinc' || wanted === 'every-read' ? wanted : undefined;
+}
+
+/** Starts an agent child; the edge's public port is where its load goes, its URL's host routes to it. */
+async function startAgent(fixture: Fixture, role: TunnelChildSpec['role'], track: ChildTracker, memory = false): Promise<BenchChild> {
+  const scratchDir = join(fixture.scratch, `${role}${memory ? '-memory' : ''}`);
+  await mkdir(scratchDir, { recursive: true });
+  const spec: TunnelChildSpec = { role, edge: fixture.edge, upstream: fixture.upstream.origin, scratchDir, capture: fixture.capture, ...(memory ? { memory } : {}) };
+  const child = await BenchChild.start(spec, memory ? ['--expose-gc'] : []);
+  track(child);
+  if (!child.ready.url) throw new Error(`the ${role} child reported no public URL`);
+  return child;
+}
+
+function hostOf(child: BenchChild): string {
+  return new URL(child.ready.url!).host;
+}
+
+async function measureThroughput(fixture: Fixture, plan: BenchPlan, track: ChildTracker, progress: Progress): Promise<TunnelThroughput> {
+  const agents: BenchChild[] = [];
+  try {
+    const sdk = await startAgent(fixture, 'tunnelSdk', track);
+    agents.push(sdk);
+    const capture = await startAgent(fixture, 'tunnelCapture', track);
+    agents.push(capture);
+    const variants: MeasuredVariant[] = [
+      { id: 'direct', port: fixture.upstream.port, settle: async () => {} },
+      { id: 'tunnelSdk', port: sdk.port, hostHeader: hostOf(sdk), cpuPid: sdk.pid, edgeCpuPid: fixture.edgeChild.pid, settle: () => sdk.settle() },
+      { id: 'tunnelCapture', port: capture.port, hostHeader: hostOf(capture), cpuPid: capture.pid, edgeCpuPid: fixture.edgeChild.pid, settle: () => capture.settle() },
+    ];
+    const cells = await runMatrix(variants, plan.tunnel.matrix, (line) => progress(`tunnel ${line}`));
+    return { cells, ratios: tunnelRatios(cells) };
+  } finally {
+    await Promise.all(agents.map((agent) => agent.close()));
+  }
+}
+
+function startOnce(spec: TunnelStartSpec): Promise<TunnelStartSample> {
+  return new Promise((resolve) => {
+    const child = fork(join(__dirname, 'tunnelStartChild.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let sample: TunnelStartSample | undefined;
+    child.once('message', (message: TunnelStartSample) => (sample = message));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(sample ?? { error: `the start child exited (${code}) without a figure ${stderr.trim().slice(0, 500)}` });
+    });
+  });
+}
+
+async function measureStart(fixture: Fixture, plan: BenchPlan, progress: Progress): Promise<TunnelStartFigures> {
+  const spec: TunnelStartSpec = { edge: fixture.edge, upstream: fixture.upstream.origin, capture: fixture.capture };
+  const samples: TunnelStartSample[] = [];
+  for (let run = 0; run < plan.tunnel.startRuns; run++) samples.push(await startOnce(spec));
+  const good = samples.filter((sample) => sample.error === undefined && sample.toUrlMs !== undefined);
+  const errors = samples.flatMap((sample) => (sample.error === undefined ? [] : [sample.error]));
+  if (good.length === 0) throw new Error(errors[0] ?? 'no runs');
+  const mid = (pick: (sample: TunnelStartSample) => number | undefined): number | undefined => {
+    const values = good.map(pick).filter((value): value is number => value !== undefined);
+    return values.length === 0 ? undefined : median(values);
+  };
+  progress(`tunnel start: ${good.map((sample) => sample.toUrlMs!.toFixed(0)).join(', ')} ms`);
+  return {
+    runs: good.length,
+    samples,
+    toUrlMs: median(good.map((sample) => sample.toUrlMs!)),
+    proxyMs: mid((sample) => sample.proxyMs),
+    sdkLoadMs: mid((sample) => sample.sdkLoadMs),
+    connectMs: mid((sample) => sample.connectMs),
+    warmToUrlMs: mid((sample) => sample.warmToUrlMs),
+    errors,
+  };
+}
+
+async function measureMemoryOf(role: TunnelChildSpec['role'], fixture: Fixture, plan: BenchPlan, track: ChildTracker, progress: Progress): Promise<TunnelMemoryReading> {
+  const child = await startAgent(fixture, role, track, true);
+  const { memoryBefore: before, memoryOnline: online } = child.ready;
+  const body = webhookBody(2 * 1024);
+  const concurrency = plan.tunnel.memoryConcurrency;
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+  try {
+    if (!before || !online) throw new Error('the memory child sent no readings');
+    progress(`tunnel memory (${role}): ${plan.tunnel.memoryRequests} requests through the tunnel`);
+    const result = await runRound(
+      { port: child.port, path: '/webhooks/github', headers: { ...webhookHeaders(body), Host: hostOf(child) }, body, agent },
+      concurrency,
+      { requests: plan.tunnel.memoryRequests },
+    );
+    const after = await child.memory();
+    return {
+      requests: result.completed,
+      failed: result.failed,
+      ...(result.firstError === undefined ? {} : { firstError: result.firstError }),
+      before,
+      online,
+      after,
+      onlineAddedBytes: online.rss - before.rss,
+      addedBytes: after.rss - before.rss,
+    };
+  } finally {
+    agent.destroy();
+    await child.close();
+  }
+}
+
+/** Runs the whole tunnel phase with its own upstream and edge; a failed part leaves the others' figures. */
+export async function measureTunnel(plan: BenchPlan, scratch: string, track: ChildTracker, progress: Progress): Promise<TunnelFigures> {
+  const ackPolicy = edgeAckPolicy();
+  progress(`tunnel: starting the local edge${ackPolicy ? ` (ack policy ${ackPolicy})` : ''}, the upstream and the agents`);
+  const upstream = await BenchChild.start({ role: 'upstream' });
+  track(upstream);
+  try {
+    const edgeChild = await BenchChild.start({ role: 'edge', ...(ackPolicy ? { ackPolicy } : {}) });
+    track(edgeChild);
+    try {
+      const edge = edgeChild.ready.edge;
+      if (!edge) throw new Error('the edge child reported no address');
+      const fixture: Fixture = {
+        upstream,
+        edgeChild,
+        edge,
+        capture: { maxEntries: plan.maxEntries, maxBodyBytes: plan.maxBodyBytes, upstreamTimeoutMs: plan.upstreamTimeoutMs },
+        scratch: join(scratch, 'tunnel'),
+      };
+      const throughput = await outcome('tunnel throughput', progress, () => measureThroughput(fixture, plan, track, progress));
+      progress(`tunnel start: ${plan.tunnel.startRuns} fresh processes`);
+      const start = await outcome('tunnel start', progress, () => measureStart(fixture, plan, progress));
+      const sdkOnly = await outcome('tunnel memory (SDK only)', progress, () => measureMemoryOf('tunnelSdk', fixture, plan, track, progress));
+      const memory = await outcome('tunnel memory', progress, async () => ({ ...(await measureMemoryOf('tunnelCapture', fixture, plan, track, progress)), sdkOnly }));
+      return { edgeAckPolicy: ackPolicy ?? 'every-read (default)', throughput, start, memory };
+    } finally {
+      await edgeChild.close();
+    }
+  } finally {
+    await upstream.close();
+  }
+}

@@ -1,0 +1,124 @@
+/** The tunnel phase's tables, lines and targets (tunnelBench.ts), in the style of report.ts and targets.ts. */
+import type { MatrixPlan } from './benchConfig';
+import { VARIANT_LABELS } from './benchConfig';
+import { num, table } from './report';
+import type { TargetCheck } from './targets';
+import type { TunnelFigures } from './tunnelBench';
+
+const KB = 1024;
+const MB = 1024 * 1024;
+
+const x = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)}×`);
+
+function check(target: string, value: number | undefined, limit: number, kind: 'atLeast' | 'atMost', format: (v: number) => string, missing: string): TargetCheck {
+  if (value === undefined || !Number.isFinite(value)) return { verdict: 'n/a', target, measured: missing };
+  return { verdict: (kind === 'atLeast' ? value >= limit : value <= limit) ? 'PASS' : 'MISS', target, measured: format(value) };
+}
+
+export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
+  const lines: string[] = [
+    `Public tunnel (LOCAL ngrok-compatible edge from test/edge, not ngrok; edge ack policy ${figures.edgeAckPolicy}; real @ngrok/ngrok SDK):`,
+    `${plan.rounds} interleaved rounds × ${plan.roundMs} ms per variant and cell (after a ${plan.warmupMs} ms warmup round each), keep-alive on the public side.`,
+    'agent CPU = utime+stime of the agent process (SDK threads, and for the extension\'s tunnel its capture proxy + history store) per request; edge CPU = the edge process.',
+    '',
+  ];
+  const { throughput, start, memory } = figures;
+  if (throughput.ok) {
+    const rows = throughput.value.cells.map((cell) => [
+      `${cell.bodyBytes / KB} KB`,
+      `c${cell.concurrency}`,
+      VARIANT_LABELS[cell.variant],
+      Math.round(cell.reqPerSec).toLocaleString('en-US'),
+      num(cell.p50Ms, 3),
+      num(cell.p99Ms, 3),
+      num(cell.cpuUsPerRequest, 0),
+      num(cell.edgeCpuUsPerRequest, 0),
+      String(cell.requests),
+      cell.failed === 0 ? '0' : `${cell.failed} (${cell.firstError ?? '?'})`,
+    ]);
+    lines.push(table(['body', 'conc', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'agent CPU µs/req', 'edge CPU µs/req', 'requests', 'failed'], rows), '');
+    const ratioRows = throughput.value.ratios.map((r) => [
+      `${r.bodyBytes / KB} KB`,
+      `c${r.concurrency}`,
+      '',
+      x(r.captureVsSdkReqPerSec),
+      x(r.captureVsDirectReqPerSec),
+      x(r.sdkVsDirectReqPerSec),
+      num(r.captureHopAddedP50Ms, 3),
+      num(r.tunnelAddedP50Ms, 3),
+      x(r.captureVsSdkCpu),
+    ]);
+    lines.push(
+      'Ratios (tunnel+capture = edge→SDK→capture→upstream, SDK only = edge→SDK→upstream):',
+      '',
+      table(['body', 'conc', '', 'tunnel+capture/SDK only req/s', 'tunnel+capture/direct req/s', 'SDK only/direct req/s', 'capture hop +p50 ms', 'edge+SDK +p50 ms', 'capture/SDK only agent CPU'], ratioRows),
+      '',
+    );
+  } else lines.push(`tunnel throughput: n/a (${throughput.error})`, '');
+  if (start.ok) {
+    const s = start.value;
+    lines.push(
+      `Start Tunnel → URL shown (TunnelController.start() → state on, local edge): ${s.toUrlMs.toFixed(1)} ms median of ${s.runs} fresh processes ` +
+        `(${s.samples.flatMap((sample) => (sample.toUrlMs === undefined ? [] : [sample.toUrlMs.toFixed(0)])).join(', ')}); ` +
+        `of which capture proxy ${num(s.proxyMs, 1)} ms, SDK load (first import('@ngrok/ngrok'), native module) ${num(s.sdkLoadMs, 1)} ms, ` +
+        `session + listener ${num(s.connectMs, 1)} ms; second start in the same process (SDK loaded) ${num(s.warmToUrlMs, 1)} ms` +
+        (s.errors.length ? `; ${s.errors.length} failed (${s.errors[0]})` : ''),
+    );
+  } else lines.push(`Start Tunnel → URL shown: n/a (${start.error})`);
+  if (memory.ok) {
+    const m = memory.value;
+    const mb = (bytes: number): string => (bytes / MB).toFixed(1);
+    lines.push(
+      `memory of a running tunnel (extension core + history open, GC'd): RSS ${mb(m.before.rss)} MB before start → ${mb(m.online.rss)} online (+${mb(m.onlineAddedBytes)}) ` +
+        `→ ${mb(m.after.rss)} after ${m.requests} requests through it (+${mb(m.addedBytes)}); heap used ${mb(m.before.heapUsed)} → ${mb(m.online.heapUsed)} → ${mb(m.after.heapUsed)} MB, ` +
+        `heap total ${mb(m.before.heapTotal)} → ${mb(m.online.heapTotal)} → ${mb(m.after.heapTotal)} MB, ` +
+        `external ${mb(m.before.external)} → ${mb(m.after.external)} MB; ${m.after.recorded} exchanges recorded` +
+        (m.failed ? `, ${m.failed} failed (${m.firstError ?? '?'})` : ''),
+    );
+    const sdk = m.sdkOnly;
+    lines.push(
+      sdk.ok
+        ? `memory of the SDK alone (same child, no capture proxy): RSS ${mb(sdk.value.before.rss)} → ${mb(sdk.value.online.rss)} online (+${mb(sdk.value.onlineAddedBytes)}) ` +
+            `→ ${mb(sdk.value.after.rss)} after ${sdk.value.requests} requests (+${mb(sdk.value.addedBytes)}); heap used ${mb(sdk.value.before.heapUsed)} → ${mb(sdk.value.after.heapUsed)} MB, ` +
+            `heap total ${mb(sdk.value.before.heapTotal)} → ${mb(sdk.value.after.heapTotal)} MB` +
+            (sdk.value.failed ? `, ${sdk.value.failed} failed (${sdk.value.firstError ?? '?'})` : '')
+        : `memory of the SDK alone: n/a (${sdk.error})`,
+    );
+  } else lines.push(`tunnel memory: n/a (${memory.error})`);
+  return lines.join('\n');
+}
+
+/** The issue's tunnel targets, judged on this run's figures. */
+export function checkTunnelTargets(figures: TunnelFigures): TargetCheck[] {
+  const { throughput, start, memory } = figures;
+  const checks: TargetCheck[] = [];
+  for (const c of [1, 32]) {
+    const r = throughput.ok ? throughput.value.ratios.find((cell) => cell.bodyBytes === 2 * KB && cell.concurrency === c) : undefined;
+    checks.push(
+      check(`tunnel+capture req/s ≥ 0.85× SDK-only tunnel (2 KB, c${c})`, r?.captureVsSdkReqPerSec, 0.85, 'atLeast', (v) => `${v.toFixed(2)}× (${x(r?.captureVsDirectReqPerSec)} of direct)`, throughput.ok ? 'not measured' : throughput.error),
+    );
+  }
+  checks.push(
+    check(
+      'Start Tunnel → URL shown ≤ 300 ms (local edge, fresh process)',
+      start.ok ? start.value.toUrlMs : undefined,
+      300,
+      'atMost',
+      (v) => `${v.toFixed(1)} ms median (SDK load ${start.ok ? num(start.value.sdkLoadMs, 1) : '—'} ms)`,
+      start.ok ? 'not measured' : start.error,
+    ),
+  );
+  checks.push(
+    check(
+      `memory added by a running tunnel ≤ 25 MB (RSS, after ${memory.ok ? memory.value.requests : 1000} requests)`,
+      memory.ok ? memory.value.addedBytes / MB : undefined,
+      25,
+      'atMost',
+      (v) =>
+        `${v.toFixed(1)} MB (online, before requests: ${memory.ok ? (memory.value.onlineAddedBytes / MB).toFixed(1) : '—'} MB; ` +
+        `SDK alone: ${memory.ok && memory.value.sdkOnly.ok ? (memory.value.sdkOnly.value.addedBytes / MB).toFixed(1) : '—'} MB)`,
+      memory.ok ? 'not measured' : memory.error,
+    ),
+  );
+  return checks;
+}
