@@ -102,5 +102,7 @@ describe('UI: Verify Webhooks From… and the signature verdict in the tree', fu
     await rejected.hover();
     await page.locator('.monaco-hover', { hasText: /Signature invalid \(github\).*doesn.t match/ }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(screenshots, 'ui-replay-rejected.png') });
+    // The secret signs in the extension host; it never reaches the webview.
+    assert.doesNotMatch((await panel.locator('body').innerHTML()) ?? '', new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 });

@@ -51,6 +51,7 @@ describe('Protections reach the edge as Traffic Policy (extension host, real SDK
     rmSync(tomlPath, { force: true });
     delete process.env.NGROK_AUTHTOKEN;
     delete process.env.WT_TEST_PASSWORD;
+    delete process.env.WT_TEST_WEBHOOK_SECRET;
     for (const key of ['upstream', 'ngrok.serverAddr', 'ngrok.caCertificate', 'ipRestrictions.enabled', 'ipRestrictions.allow', 'webhookVerification.provider']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     devServer.close();
     await edge.close();
@@ -81,6 +82,16 @@ describe('Protections reach the edge as Traffic Policy (extension host, real SDK
     // 127.0.0.1 is not in 10.0.0.0/8.
     const url = edge.publicUrl(after.kind === 'on' ? after.url : '');
     assert.equal((await publicRequest(`${url}/hook`, { method: 'POST', body: Buffer.from('{}') })).status, 403);
+  });
+
+  it('adds verify-webhook from the file (secret from ${ENV}) to the running tunnel'"'"'s policy', async () => {
+    const binds = edge.records.binds.length;
+    process.env.WT_TEST_WEBHOOK_SECRET = `${password}-webhook`;
+    writeFileSync(tomlPath, '[tunnel.ngrok]\nbasic_auth = ["dev:${WT_TEST_PASSWORD}"]\n\n[tunnel.ngrok.verify_webhook]\nprovider = "github"\nsecret = "${WT_TEST_WEBHOOK_SECRET}"\n');
+    await waitUntil(() => edge.records.binds.length > binds && actionTypes().includes('verify-webhook'), 'a Bind with verify-webhook', 10_000);
+    assert.deepEqual(actionTypes(), ['restrict-ips', 'basic-auth', 'verify-webhook']);
+    const verify = lastPolicy().on_http_request![0]!.actions.find((a) => a.type === 'verify-webhook')!;
+    assert.deepEqual(verify.config, { provider: 'github', secret: `${password}-webhook`, enforce: true });
   });
 
   it('keeps the last good configuration when the file breaks, with the error in the Problems panel', async () => {
