@@ -84,7 +84,7 @@ describe('Protections reach the edge as Traffic Policy (extension host, real SDK
     assert.equal((await publicRequest(`${url}/hook`, { method: 'POST', body: Buffer.from('{}') })).status, 403);
   });
 
-  it('adds verify-webhook from the file (secret from ${ENV}) to the running tunnel'"'"'s policy', async () => {
+  it('adds verify-webhook from the file (secret from ${ENV}) to the policy of the running tunnel', async () => {
     const binds = edge.records.binds.length;
     process.env.WT_TEST_WEBHOOK_SECRET = `${password}-webhook`;
     writeFileSync(tomlPath, '[tunnel.ngrok]\nbasic_auth = ["dev:${WT_TEST_PASSWORD}"]\n\n[tunnel.ngrok.verify_webhook]\nprovider = "github"\nsecret = "${WT_TEST_WEBHOOK_SECRET}"\n');
