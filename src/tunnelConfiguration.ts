@@ -35,6 +35,10 @@ function explicit<T>(config: vscode.WorkspaceConfiguration, key: string): Settin
   if (inspected.workspaceFolderValue !== undefined) return { value: inspected.workspaceFolderValue, scope: 'workspaceFolder' };
   if (inspected.workspaceValue !== undefined) return { value: inspected.workspaceValue, scope: 'workspace' };
   if (inspected.globalValue !== undefined) return { value: inspected.globalValue, scope: 'user' };
+  // Machine-scoped settings in a remote window live in the remote machine's settings, which inspect() does not
+  // report under the fields above: whatever `get` resolves to, when it is not the default, was set by the user.
+  const resolved = config.get<T>(key);
+  if (resolved !== undefined && JSON.stringify(resolved) !== JSON.stringify(inspected.defaultValue)) return { value: resolved, scope: 'user' };
   return undefined;
 }
 

@@ -24,9 +24,9 @@ async function loadSdk(extensionVersion: string): Promise<NgrokModule> {
   } catch (cause) {
     const target = vscodeTarget();
     throw new NativeModuleError(
-      `This Webhook Tunnel build has no ngrok module for ${target}. Install the ${target} build ` +
+      `This Webhook Tunnel build has no ngrok native module for ${target}. Install the ${target} build ` +
         `(webhook-tunnel-${target}-${extensionVersion}.vsix; the Marketplace picks it automatically). ` +
-        `Local capture, history and replay keep working. (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`,
+        `Local capture keeps working, and so do history and replay. (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`,
     );
   }
 }
