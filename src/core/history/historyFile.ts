@@ -1,17 +1,13 @@
-import { constants } from 'node:fs';
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { constants, ftruncateSync, writevSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { scanRecords } from './historyScan';
-import type { ScanResult } from './historyScan';
-import type { RecordHeader } from './recordCodec';
+import type { RecordVisitor, ScanBuffers, ScanResult } from './historyScan';
 
+/** The log file being appended to; older segments sit beside it (see historyLog.ts). */
 export const HISTORY_FILE_NAME = 'history.log';
-const COMPACTING_SUFFIX = '.compacting';
 /** Captured requests can hold secrets: keep them private to the user. */
-const DIR_MODE = 0o700;
-const FILE_MODE = 0o600;
-const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
+export const FILE_MODE = 0o600;
 
 export interface FileRange {
   readonly offset: number;
@@ -19,25 +15,31 @@ export interface FileRange {
 }
 
 /**
- * The log file itself: positional appends, random reads, and the atomic rewrite used by compaction.
- * Callers serialize access; nothing here guards against overlapping calls.
+ * One file of the log: positional appends (synchronous for small batches, see historyStore.ts), random
+ * reads, a scan. Callers serialize access; nothing here guards against overlapping calls.
  */
 export class HistoryFile {
   private constructor(
-    private readonly path: string,
+    private currentPath: string,
     private handle: FileHandle,
     private end: number,
   ) {}
 
-  static async open(dir: string): Promise<HistoryFile> {
-    await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    // mkdir leaves an existing folder's mode alone; the folder is ours alone, so tighten it.
-    await chmod(dir, DIR_MODE).catch(() => undefined);
-    const path = join(dir, HISTORY_FILE_NAME);
-    // A leftover from a compaction that never reached its rename; the log itself is still whole.
-    await rm(path + COMPACTING_SUFFIX, { force: true });
-    const handle = await open(path, constants.O_RDWR | constants.O_CREAT, FILE_MODE);
+  /** Opens for appending, creating the file if needed. */
+  static async open(path: string): Promise<HistoryFile> {
+    return HistoryFile.openWith(path, constants.O_RDWR | constants.O_CREAT);
+  }
+
+  /** Opens a file that must not exist yet, as the target of a copy. */
+  static async create(path: string): Promise<HistoryFile> {
+    await rm(path, { force: true });
+    return HistoryFile.openWith(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL);
+  }
+
+  private static async openWith(path: string, flags: number): Promise<HistoryFile> {
+    const handle = await open(path, flags, FILE_MODE);
     try {
+      // The mode given to open only applies to a new file.
       await handle.chmod(FILE_MODE);
       const { size } = await handle.stat();
       return new HistoryFile(path, handle, size);
@@ -47,12 +49,41 @@ export class HistoryFile {
     }
   }
 
+  get path(): string {
+    return this.currentPath;
+  }
+
   get size(): number {
     return this.end;
   }
 
-  scan<T>(decode: (header: RecordHeader, metaText: string) => T | undefined): Promise<ScanResult<T>> {
-    return scanRecords(this.handle, this.end, decode);
+  scan(visit: RecordVisitor, buffers: ScanBuffers): Promise<ScanResult> {
+    return scanRecords(this.handle, this.end, visit, buffers);
+  }
+
+  /** For small batches: a write to the page cache costs a few µs, far less than a hand-off to the thread pool. */
+  appendSync(chunks: readonly Buffer[], length: number): number {
+    const offset = this.end;
+    try {
+      let pending = chunks;
+      for (let at = offset, left = length; left > 0; ) {
+        const written = writevSync(this.handle.fd, pending as Buffer[], at);
+        if (written <= 0) throw new Error('Could not write to the history file.');
+        at += written;
+        left -= written;
+        if (left > 0) pending = dropBytes(pending, written);
+      }
+    } catch (error) {
+      // Cut a partial write off so later appends do not follow garbage.
+      try {
+        ftruncateSync(this.handle.fd, offset);
+      } catch {
+        // The next load resynchronizes past whatever stays.
+      }
+      throw error;
+    }
+    this.end = offset + length;
+    return offset;
   }
 
   async append(chunks: readonly Buffer[], length: number): Promise<number> {
@@ -60,7 +91,6 @@ export class HistoryFile {
     try {
       await writeAll(this.handle, chunks, offset, length);
     } catch (error) {
-      // Cut a partial write off so later appends do not follow garbage.
       await this.handle.truncate(offset).catch(() => undefined);
       throw error;
     }
@@ -68,8 +98,8 @@ export class HistoryFile {
     return offset;
   }
 
-  async read(range: FileRange): Promise<Buffer> {
-    const buffer = Buffer.allocUnsafe(range.length);
+  async read(range: FileRange, into?: Buffer): Promise<Buffer> {
+    const buffer = into ?? Buffer.allocUnsafe(range.length);
     let filled = 0;
     while (filled < range.length) {
       const { bytesRead } = await this.handle.read(buffer, filled, range.length - filled, range.offset + filled);
@@ -84,70 +114,54 @@ export class HistoryFile {
     this.end = length;
   }
 
+  sync(): Promise<void> {
+    return this.handle.sync();
+  }
+
+  /** Gives the file a new name, which nothing has yet; it stays open (see HistoryLog.roll). */
+  async rename(path: string): Promise<void> {
+    await rename(this.currentPath, path);
+    this.currentPath = path;
+  }
+
   /**
-   * Replaces the file with only the given ranges, in order, and returns their new offsets. The copy is
-   * written and fsynced beside the log, then renamed over it, so a crash leaves either file whole.
+   * Gives the file another name, replacing whatever has it. Closed around the rename because Windows
+   * will not rename a file over an open one; on failure the file is reopened under its old name.
    */
-  async rewrite(ranges: readonly FileRange[]): Promise<number[]> {
-    const temporary = this.path + COMPACTING_SUFFIX;
-    await rm(temporary, { force: true });
-    const target = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
-    const offsets: number[] = [];
-    let written = 0;
+  async moveTo(path: string): Promise<void> {
+    await this.handle.close();
     try {
-      const buffer = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
-      for (const { offset, length } of coalesce(ranges)) {
-        for (let done = 0; done < length; ) {
-          const { bytesRead } = await this.handle.read(buffer, 0, Math.min(buffer.length, length - done), offset + done);
-          if (bytesRead === 0) throw new Error('The history file ended while it was being compacted.');
-          await writeAll(target, [buffer.subarray(0, bytesRead)], written, bytesRead);
-          done += bytesRead;
-          written += bytesRead;
-        }
-      }
-      await target.sync();
+      await rename(this.currentPath, path);
+      this.currentPath = path;
+    } finally {
+      // Whichever name the file now has, keep a handle on it.
+      this.handle = await open(this.currentPath, constants.O_RDWR);
+    }
+  }
+
+  /**
+   * Puts `other` in this file's place by renaming it over this one. This file is closed first (Windows
+   * will not rename over an open file) and must not be used after; on failure it is reopened and `other` removed.
+   */
+  async replaceWith(other: HistoryFile): Promise<void> {
+    await this.handle.close();
+    try {
+      await other.moveTo(this.currentPath);
     } catch (error) {
-      await target.close();
-      await rm(temporary, { force: true });
+      this.handle = await open(this.currentPath, constants.O_RDWR);
+      await other.remove().catch(() => undefined);
       throw error;
     }
-    await target.close();
-
-    await this.handle.close();
-    let renamed = false;
-    try {
-      await rename(temporary, this.path);
-      renamed = true;
-    } finally {
-      // Whichever file now has the name is whole; keep appending to it.
-      this.handle = await open(this.path, constants.O_RDWR);
-      if (!renamed) await rm(temporary, { force: true }).catch(() => undefined);
-    }
-    await syncDirectory(this.path);
-    this.end = written;
-
-    let next = 0;
-    for (const range of ranges) {
-      offsets.push(next);
-      next += range.length;
-    }
-    return offsets;
   }
 
   close(): Promise<void> {
     return this.handle.close();
   }
-}
 
-/** Merges touching ranges so compaction copies long runs instead of record by record. */
-function coalesce(ranges: readonly FileRange[]): FileRange[] {
-  const merged: FileRange[] = [];
-  for (const range of ranges) {
-    const last = merged.at(-1);
-    if (last && last.offset + last.length === range.offset) merged[merged.length - 1] = { offset: last.offset, length: last.length + range.length };
-    else merged.push(range);
+  async remove(): Promise<void> {
+    await this.handle.close();
+    await rm(this.currentPath, { force: true });
   }
-  return merged;
 }
 
 async function writeAll(handle: FileHandle, chunks: readonly Buffer[], position: number, length: number): Promise<void> {
@@ -159,7 +173,7 @@ async function writeAll(handle: FileHandle, chunks: readonly Buffer[], position:
     if (bytesWritten <= 0) throw new Error('Could not write to the history file.');
     at += bytesWritten;
     left -= bytesWritten;
-    pending = dropBytes(pending, bytesWritten);
+    if (left > 0) pending = dropBytes(pending, bytesWritten);
   }
 }
 
@@ -174,15 +188,4 @@ function dropBytes(chunks: readonly Buffer[], count: number): readonly Buffer[] 
     }
   }
   return rest;
-}
-
-/** Makes the rename itself durable. Windows cannot open folders for syncing, and does not need to. */
-async function syncDirectory(filePath: string): Promise<void> {
-  const handle = await open(dirname(filePath), constants.O_RDONLY).catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync().catch(() => undefined);
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,41 +1,46 @@
 import type { Exchange } from '../capture/exchange';
-import { encodeRecord, RecordKind } from './recordCodec';
-import type { EncodedRecord, RecordHeader } from './recordCodec';
-import { isStoredExchange, recordedBodyBytes, toStoredExchange } from './storedExchange';
+import { asciiJson, encodeExchangeMeta } from './exchangeMeta';
+import { encodeRecord, HEADER_SIZE, RecordKind, stampRecord } from './recordCodec';
+import type { EncodedRecord } from './recordCodec';
+import { toStoredExchange } from './storedExchange';
 import type { StoredExchange } from './storedExchange';
 
-/** What the records of the log mean: an exchange (metadata as JSON, then both bodies raw) or a deletion. */
-export type HistoryRecord =
-  | { readonly kind: 'exchange'; readonly stored: StoredExchange }
-  | { readonly kind: 'tombstone'; readonly ids: readonly string[] };
+/**
+ * The records of the log: an exchange (metadata, then both bodies raw), a deletion, or the base that a
+ * compacted log starts with. Evicting the oldest entries writes nothing: every record carries
+ * `liveFrom` (see recordCodec.ts). Reading them back is historyReplay.ts.
+ */
 
+/**
+ * The record, and the exchange as the index keeps it, whose raw headers are read back from the record's
+ * own bytes when first needed. The caller stamps the record (`stampRecord`) once it knows seq and liveFrom.
+ */
 export function encodeExchangeRecord(exchange: Exchange): { stored: StoredExchange; record: EncodedRecord } {
-  const stored = toStoredExchange(exchange);
+  const meta = encodeExchangeMeta(exchange, { request: exchange.request.body.bytes.length, response: exchange.response?.body.bytes.length ?? 0 });
   const bodies = [exchange.request.body.bytes];
   if (exchange.response) bodies.push(exchange.response.body.bytes);
-  return { stored, record: encodeRecord(RecordKind.exchange, JSON.stringify(stored), bodies) };
+  const record = encodeRecord(RecordKind.exchange, meta.text, bodies);
+  const head = record.chunks[0]!;
+  const stored = toStoredExchange(exchange, { bytes: head, start: HEADER_SIZE + meta.headersAt, requestEnd: HEADER_SIZE + meta.requestHeadersEnd, end: head.length });
+  return { stored, record };
 }
 
-export function encodeTombstoneRecord(ids: readonly string[]): EncodedRecord {
-  return encodeRecord(RecordKind.tombstone, JSON.stringify({ ids }), []);
+/** With no ids, a tombstone only records a new `liveFrom`: entries evicted without an append to carry it. */
+export function encodeTombstoneRecord(ids: readonly string[], liveFrom: number): EncodedRecord {
+  return stampRecord(encodeRecord(RecordKind.tombstone, asciiJson(JSON.stringify(ids)), []), { seq: 0, liveFrom });
 }
 
-/** Interprets a checksummed record; undefined when its content does not match its kind. */
-export function decodeHistoryRecord(header: RecordHeader, metaText: string): HistoryRecord | undefined {
-  let meta: unknown;
+export function encodeBaseRecord(liveFrom: number): EncodedRecord {
+  return stampRecord(encodeRecord(RecordKind.base, '', []), { seq: 0, liveFrom });
+}
+
+/** The ids a tombstone names, or undefined when its metadata is not a list of them. */
+export function decodeTombstoneIds(buffer: Buffer, start: number, end: number): string[] | undefined {
+  let ids: unknown;
   try {
-    meta = JSON.parse(metaText);
+    ids = JSON.parse(buffer.toString('latin1', start, end));
   } catch {
     return undefined;
   }
-  if (header.kind === RecordKind.exchange) {
-    return isStoredExchange(meta) && recordedBodyBytes(meta) === header.bodiesLength ? { kind: 'exchange', stored: meta } : undefined;
-  }
-  if (typeof meta !== 'object' || meta === null || !('ids' in meta)) return undefined;
-  const { ids } = meta;
-  return isIdList(ids) ? { kind: 'tombstone', ids } : undefined;
-}
-
-function isIdList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((id) => typeof id === 'string');
+  return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
 }

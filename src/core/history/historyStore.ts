@@ -1,19 +1,16 @@
 import type { Exchange } from '../capture/exchange';
 import { Emitter } from '../util/event';
 import type { Event } from '../util/event';
-import { HistoryFile } from './historyFile';
-import type { FileRange } from './historyFile';
-import { decodeHistoryRecord, encodeExchangeRecord } from './historyRecords';
-import type { HistoryRecord } from './historyRecords';
-import type { ScanResult } from './historyScan';
+import { HistoryLog } from './historyLog';
+import { encodeExchangeRecord } from './historyRecords';
+import { HistoryReplay, newEntry } from './historyReplay';
+import type { Entry } from './historyReplay';
+import { HistoryWriter } from './historyWriter';
 import { buildLoadReport } from './loadReport';
 import type { HistoryLoadReport } from './loadReport';
-import { isIntactRecord } from './recordCodec';
-import { SerialQueue } from './serialQueue';
+import { isIntactRecord, stampRecord } from './recordCodec';
 import { withBodies } from './storedExchange';
 import type { StoredExchange } from './storedExchange';
-import { buildBatch } from './writeBatch';
-import type { PendingWrite } from './writeBatch';
 
 export type { HistoryLoadReport } from './loadReport';
 export type { BodyInfo, StoredExchange } from './storedExchange';
@@ -27,72 +24,54 @@ export interface HistoryStoreOptions {
   readonly maxEntries: number;
 }
 
-interface RecordLocation extends FileRange {
-  readonly bodiesAt: number;
-}
-
-interface Entry {
-  readonly stored: StoredExchange;
-  /** Unset until the record is on disk (and forever if writing it failed). */
-  location?: RecordLocation;
-}
-
-type WrittenEntry = Entry & { location: RecordLocation };
-
-/** Below this, rewriting the file would cost more than the few dead records it reclaims. */
-const MIN_DEAD_RECORDS_TO_COMPACT = 8;
+/** What a queued tombstone counts for when the writer decides whether a batch is small. */
+const TOMBSTONE_BYTES = 256;
 
 function checkMaxEntries(maxEntries: number): void {
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}.`);
 }
 
 /**
- * The captured exchanges, newest first, persisted in an append-only log. Metadata lives in memory;
- * bodies stay on disk and are read back on demand. Changes apply to the index at once and reach the
- * disk in coalesced batches, so recording costs little more than encoding the metadata.
+ * The captured exchanges, newest first, persisted in an append-only log (see historyLog.ts). Metadata
+ * lives in memory; bodies stay on disk and are read back on demand. Changes apply to the index at once
+ * and reach the disk at the end of the event-loop turn, everything of that turn in one write (see
+ * historyWriter.ts), so recording costs little more than encoding the metadata and one write to the
+ * page cache.
  */
 export class HistoryStore {
   private readonly changes = new Emitter<HistoryChange>();
   readonly onDidChange: Event<HistoryChange> = this.changes.event;
 
-  /** Insertion order is age: the first entry is the oldest. */
-  private readonly index = new Map<string, Entry>();
   private newestFirst: readonly StoredExchange[] | undefined;
-
-  /** Every file operation goes through here, so reads and compaction never see a half-done write. */
-  private readonly io = new SerialQueue();
-  private pending: PendingWrite<Entry>[] = [];
-  private truncatePending = false;
-  private writeQueued = false;
-  private compaction: Promise<void> | undefined;
-  /** After a failed compaction, wait for this many dead records before trying again. */
-  private retryCompactionAt = 0;
-  /** Records in the file that no longer count: removed exchanges, tombstones, damaged runs. */
-  private deadRecords = 0;
-  private writeFailure: { readonly error: unknown } | undefined;
+  private readonly writer: HistoryWriter;
   private closing: Promise<void> | undefined;
-  private fileClosed = false;
 
   private constructor(
-    private readonly file: HistoryFile,
+    log: HistoryLog,
     private maxEntries: number,
-  ) {}
+    /** Insertion order is age: the first entry is the oldest, with the lowest seq. */
+    private readonly index: Map<string, Entry>,
+    private nextSeq: number,
+  ) {
+    this.writer = new HistoryWriter(log, {
+      isLive: (entry) => entry.live,
+      entries: () => this.index.values(),
+      liveFrom: () => this.liveFrom(),
+    });
+  }
 
   static async open(dir: string, options: HistoryStoreOptions): Promise<{ store: HistoryStore; report: HistoryLoadReport }> {
     checkMaxEntries(options.maxEntries);
-    const file = await HistoryFile.open(dir);
+    const replay = new HistoryReplay();
+    const { log, damaged, tornTail } = await HistoryLog.open(dir, (segment) => replay.visitorFor(segment));
     try {
-      const sizeOnDisk = file.size;
-      const scan = await file.scan(decodeHistoryRecord);
-      // Appending after a torn tail would bury new records behind garbage.
-      if (scan.validEnd < sizeOnDisk) await file.truncate(scan.validEnd);
-      const store = new HistoryStore(file, options.maxEntries);
-      store.restore(scan);
-      const evicted = store.removeEntries(store.oldestIds(store.size - store.maxEntries));
-      if (evicted.length > 0 || store.deadRecords > store.compactionThreshold()) await store.compactSoon();
-      return { store, report: buildLoadReport(store.size, scan.skipped, sizeOnDisk) };
+      const { index, nextSeq } = replay.finish();
+      const store = new HistoryStore(log, options.maxEntries, index, nextSeq);
+      store.evictOverflow();
+      store.writer.tidySoon();
+      return { store, report: buildLoadReport(store.size, damaged, tornTail) };
     } catch (error) {
-      await file.close();
+      await log.close();
       throw error;
     }
   }
@@ -101,17 +80,27 @@ export class HistoryStore {
     return this.index.size;
   }
 
-  /** Records the exchange. The index and listeners see it at once; the disk write is queued. */
+  /** Records the exchange. The index and listeners see it at once; the disk write follows within the turn. */
   append(exchange: Exchange): void {
     // Captures still in flight when the extension shuts down have nowhere to go.
     if (this.closing) return;
+    // Encoding can throw (an oversized record): do it before anything changes.
     const { stored, record } = encodeExchangeRecord(exchange);
-    const removed = this.removeEntries(this.index.has(stored.id) ? [stored.id] : []);
-    removed.push(...this.removeEntries(this.oldestIds(this.index.size + 1 - this.maxEntries)));
-    const entry: Entry = { stored };
+    // Neither a replaced nor an evicted entry needs a record: the new one supersedes the first, its liveFrom the second.
+    const replaced = this.index.get(stored.id);
+    const removed = replaced ? [this.removeEntry(replaced)] : [];
+    if (this.index.size >= this.maxEntries) {
+      for (const oldest of this.index.values()) {
+        removed.push(this.removeEntry(oldest));
+        if (this.index.size < this.maxEntries) break;
+      }
+    }
+    const entry = newEntry(stored, this.nextSeq++, undefined);
     this.index.set(stored.id, entry);
     this.newestFirst = undefined;
-    this.queueWrite({ kind: 'exchange', id: stored.id, record, owner: entry });
+    const liveFrom = this.liveFrom();
+    stampRecord(record, { seq: entry.seq, liveFrom });
+    this.writer.queue({ kind: 'exchange', id: stored.id, record, owner: entry, liveFrom }, record.length);
     if (removed.length > 0) this.changes.fire({ kind: 'removed', ids: removed });
     this.changes.fire({ kind: 'added', exchange: stored });
   }
@@ -131,34 +120,30 @@ export class HistoryStore {
     const entry = this.index.get(id);
     if (!entry) return undefined;
     // Queued behind the write of this very record, if that is still pending.
-    return this.io.run(async () => {
-      if (this.index.get(id) !== entry) return undefined;
-      if (this.fileClosed) throw new Error('The webhook history is closed.');
-      const { location } = entry;
-      if (!location) throw new Error(`The bodies of call ${id} could not be written to disk.`);
-      const record = await this.file.read(location);
-      if (!isIntactRecord(record)) throw new Error(`The recorded call ${id} is damaged on disk.`);
-      const bodies = record.subarray(location.bodiesAt);
-      const requestBytes = entry.stored.request.body.recordedBytes;
-      return withBodies(entry.stored, bodies.subarray(0, requestBytes), bodies.subarray(requestBytes));
-    });
+    const record = await this.writer.read(entry, id);
+    if (!record) return undefined;
+    if (!isIntactRecord(record)) throw new Error(`The recorded call ${id} is damaged on disk.`);
+    const bodies = record.subarray(entry.location!.bodiesAt);
+    const requestBytes = entry.stored.request.body.recordedBytes;
+    return withBodies(entry.stored, bodies.subarray(0, requestBytes), bodies.subarray(requestBytes));
   }
 
   async delete(id: string): Promise<void> {
     this.assertOpen();
     const removed = this.removeEntries([id]);
-    if (removed.length > 0) this.changes.fire({ kind: 'removed', ids: removed });
+    if (removed.length > 0) {
+      this.writer.queue({ kind: 'tombstone', ids: removed, liveFrom: this.liveFrom() }, TOMBSTONE_BYTES);
+      this.changes.fire({ kind: 'removed', ids: removed });
+    }
     await this.flush();
   }
 
   async clear(): Promise<void> {
     this.assertOpen();
+    for (const entry of this.index.values()) entry.live = false;
     this.index.clear();
     this.newestFirst = undefined;
-    // Nothing queued before the clear matters once the file is emptied.
-    this.pending = [];
-    this.truncatePending = true;
-    this.scheduleWrite();
+    this.writer.clear();
     this.changes.fire({ kind: 'cleared' });
     await this.flush();
   }
@@ -166,54 +151,31 @@ export class HistoryStore {
   setMaxEntries(maxEntries: number): void {
     checkMaxEntries(maxEntries);
     this.maxEntries = maxEntries;
-    const removed = this.removeEntries(this.oldestIds(this.index.size - maxEntries));
+    const removed = this.evictOverflow();
     if (removed.length > 0) this.changes.fire({ kind: 'removed', ids: removed });
-    this.compactIfWorthIt();
   }
 
   /**
-   * Resolves once everything queued so far is written, and any compaction those writes called for is
+   * Resolves once everything queued so far is written, and any tidying those writes called for is
    * done; rejects if a write since the last flush failed.
    */
-  async flush(): Promise<void> {
-    await this.io.idle();
-    await this.compaction;
-    const failure = this.writeFailure;
-    this.writeFailure = undefined;
-    if (failure) throw failure.error;
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutDown();
+    this.closing ??= this.writer.close().finally(() => this.changes.dispose());
     return this.closing;
-  }
-
-  private async shutDown(): Promise<void> {
-    await this.io.run(async () => {
-      this.fileClosed = true;
-      await this.file.close();
-    });
-    this.changes.dispose();
-    if (this.writeFailure) throw this.writeFailure.error;
   }
 
   private assertOpen(): void {
     if (this.closing) throw new Error('The webhook history is closed.');
   }
 
-  private restore(scan: ScanResult<HistoryRecord>): void {
-    for (const { value, offset, length, bodiesAt } of scan.records) {
-      if (value.kind === 'exchange') {
-        if (this.index.delete(value.stored.id)) this.deadRecords++;
-        this.index.set(value.stored.id, { stored: value.stored, location: { offset, length, bodiesAt } });
-      } else {
-        for (const id of value.ids) if (this.index.delete(id)) this.deadRecords++;
-        this.deadRecords++;
-      }
-    }
-    const last = scan.skipped.at(-1);
-    const tornTail = last !== undefined && last.offset >= scan.validEnd;
-    this.deadRecords += scan.skipped.length - (tornTail ? 1 : 0);
+  /** The lowest seq still in the history: every record carries it, so evictions need no record of their own. */
+  private liveFrom(): number {
+    for (const entry of this.index.values()) return entry.seq;
+    return this.nextSeq;
   }
 
   private oldestIds(count: number): string[] {
@@ -226,95 +188,32 @@ export class HistoryStore {
     return ids;
   }
 
+  /** Applies maxEntries; the new liveFrom is written on its own (an empty tombstone) since no append carries it. */
+  private evictOverflow(): string[] {
+    const removed = this.removeEntries(this.oldestIds(this.index.size - this.maxEntries));
+    if (removed.length > 0) {
+      this.writer.queue({ kind: 'tombstone', ids: [], liveFrom: this.liveFrom() }, TOMBSTONE_BYTES);
+      this.writer.boundWasLowered();
+    }
+    return removed;
+  }
+
+  /** Takes entries out of the index; the caller persists that (a tombstone, or a liveFrom that covers it). */
   private removeEntries(ids: readonly string[]): string[] {
     const removed: string[] = [];
     for (const id of ids) {
       const entry = this.index.get(id);
-      if (!entry) continue;
-      this.index.delete(id);
-      removed.push(id);
-      // A record still queued is counted when it is written.
-      if (entry.location) this.deadRecords++;
+      if (entry) removed.push(this.removeEntry(entry));
     }
-    if (removed.length === 0) return removed;
-    this.newestFirst = undefined;
-    this.queueWrite({ kind: 'tombstone', ids: removed });
     return removed;
   }
 
-  private queueWrite(write: PendingWrite<Entry>): void {
-    this.pending.push(write);
-    this.scheduleWrite();
-  }
-
-  /** One queued task drains everything pending when it runs, which is what batches a burst of appends. */
-  private scheduleWrite(): void {
-    if (this.writeQueued) return;
-    this.writeQueued = true;
-    void this.io.run(() => this.writePending());
-  }
-
-  private async writePending(): Promise<void> {
-    this.writeQueued = false;
-    const writes = this.pending;
-    const truncate = this.truncatePending;
-    this.pending = [];
-    this.truncatePending = false;
-    if (this.fileClosed) return;
-    try {
-      if (truncate) {
-        await this.file.truncate(0);
-        this.deadRecords = 0;
-      }
-      if (writes.length > 0) {
-        const batch = buildBatch(writes);
-        const base = await this.file.append(batch.chunks, batch.length);
-        for (const { owner, record, at } of batch.placed) {
-          owner.location = { offset: base + at, length: record.length, bodiesAt: record.bodiesAt };
-          if (this.index.get(owner.stored.id) !== owner) this.deadRecords++;
-        }
-        this.deadRecords += batch.tombstones;
-      }
-    } catch (error) {
-      this.writeFailure ??= { error };
-    }
-    this.compactIfWorthIt();
-  }
-
-  private compactionThreshold(): number {
-    return Math.max(MIN_DEAD_RECORDS_TO_COMPACT, Math.floor(this.maxEntries / 2), this.retryCompactionAt);
-  }
-
-  private compactIfWorthIt(): void {
-    if (this.compaction || this.closing || this.deadRecords <= this.compactionThreshold()) return;
-    void this.compactSoon();
-  }
-
-  private compactSoon(): Promise<void> {
-    this.compaction ??= this.io.run(async () => {
-      try {
-        await this.compact();
-      } finally {
-        this.compaction = undefined;
-      }
-    });
-    return this.compaction;
-  }
-
-  private async compact(): Promise<void> {
-    if (this.fileClosed) return;
-    const live = [...this.index.values()]
-      .filter((entry): entry is WrittenEntry => entry.location !== undefined)
-      .sort((a, b) => a.location.offset - b.location.offset);
-    try {
-      const offsets = await this.file.rewrite(live.map((entry) => entry.location));
-      for (const [i, entry] of live.entries()) entry.location = { ...entry.location, offset: offsets[i]! };
-      // Entries removed while the copy ran were copied anyway; their tombstones are still queued.
-      this.deadRecords = live.filter((entry) => this.index.get(entry.stored.id) !== entry).length;
-      this.retryCompactionAt = 0;
-    } catch {
-      // A failed rewrite leaves the log as it was; retry once twice as much is dead.
-      this.retryCompactionAt = this.deadRecords * 2;
-    }
+  private removeEntry(entry: Entry): string {
+    const { id } = entry.stored;
+    this.index.delete(id);
+    entry.live = false;
+    this.writer.forget(entry);
+    this.newestFirst = undefined;
+    return id;
   }
 }

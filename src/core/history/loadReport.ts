@@ -14,27 +14,27 @@ function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** Each run of unreadable bytes counts as one skipped record: inside damage, record boundaries are unknowable. */
-export function buildLoadReport(loaded: number, skipped: readonly SkippedRegion[], fileSize: number): HistoryLoadReport {
-  if (skipped.length === 0) return { loaded, skippedRecords: 0, skippedBytes: 0 };
-  const skippedBytes = skipped.reduce((sum, region) => sum + region.length, 0);
-  const last = skipped[skipped.length - 1]!;
-  const tail = last.offset + last.length === fileSize ? last : undefined;
-  const middle = tail ? skipped.slice(0, -1) : skipped;
+/**
+ * Each run of unreadable bytes counts as one skipped record: inside damage, record boundaries are
+ * unknowable. `tornTail` is what followed the last intact record of the file being appended to.
+ */
+export function buildLoadReport(loaded: number, damaged: readonly SkippedRegion[], tornTail: SkippedRegion | undefined): HistoryLoadReport {
+  const skippedRecords = damaged.length + (tornTail ? 1 : 0);
+  if (skippedRecords === 0) return { loaded, skippedRecords: 0, skippedBytes: 0 };
+  const damagedBytes = damaged.reduce((sum, region) => sum + region.length, 0);
   const parts: string[] = [];
-  if (middle.length > 0) {
-    const bytes = middle.reduce((sum, region) => sum + region.length, 0);
+  if (damaged.length > 0) {
     parts.push(
-      `${middle.length} damaged record${middle.length === 1 ? '' : 's'} (${formatBytes(bytes)}) could not be read and ${middle.length === 1 ? 'was' : 'were'} skipped.`,
+      `${damaged.length} damaged record${damaged.length === 1 ? '' : 's'} (${formatBytes(damagedBytes)}) could not be read and ${damaged.length === 1 ? 'was' : 'were'} skipped.`,
     );
   }
-  if (tail) {
-    parts.push(`The last record was incomplete (${formatBytes(tail.length)}), most likely cut off while it was being written, and was dropped.`);
+  if (tornTail) {
+    parts.push(`The last record was incomplete (${formatBytes(tornTail.length)}), most likely cut off while it was being written, and was dropped.`);
   }
   return {
     loaded,
-    skippedRecords: skipped.length,
-    skippedBytes,
+    skippedRecords,
+    skippedBytes: damagedBytes + (tornTail?.length ?? 0),
     message: `Webhook history: loaded ${loaded} call${loaded === 1 ? '' : 's'}. ${parts.join(' ')}`,
   };
 }

@@ -4,28 +4,50 @@ import { crc32 } from 'node:zlib';
  * One record of the history log. Each stands alone, so a reader can verify it, skip it, or find the
  * next one after damage without any index. Integers are little-endian:
  *
- *   magic (4) | kind u8 | reserved (3) | metaLength u32 | bodiesLength u32 | dataCrc u32 | headerCrc u32
- *   | meta (UTF-8 JSON, metaLength bytes) | bodies (raw, bodiesLength bytes)
+ *   magic (4) | crc u32 | kind u8 | reserved (3) | metaLength u32 | bodiesLength u32 | seq f64
+ *   | liveFrom f64 | meta (ASCII, metaLength bytes) | bodies (raw, bodiesLength bytes)
  *
- * `headerCrc` covers the 20 bytes before it, so the lengths are trusted before anything past the
- * header is read; `dataCrc` covers meta and bodies.
+ * `crc` covers everything after it up to the end of the metadata: one checksum per record, which the
+ * loader computes for every record. A damaged length fails it like anything else, at the price of
+ * reading the (bounded) metadata it claims before knowing. `seq` numbers exchanges in the order they
+ * were recorded; `liveFrom` is the lowest `seq` still in the history when the record was queued, so
+ * evicting the oldest entries needs no record of its own.
+ *
+ * The bodies carry no checksum, on purpose. What the log must survive is a process killed mid-write,
+ * and such a write only ever leaves the file shorter than the record's (checksummed) lengths say, which
+ * the reader sees without looking at the bodies. A checksum over them would cost ~45 µs per 256 KB on
+ * the capture path, as much again on every load, and a load would have to read every body. What goes
+ * undetected is a body damaged in place under intact metadata (a bad sector the OS does not report, a
+ * stray write by another program, or zeros a power cut leaves in the last records on file systems that
+ * expose unwritten blocks): reading that exchange back returns the damaged bytes. For a debugging aid
+ * that keeps recent webhooks, that is an acceptable trade for recording at close to pass-through cost.
  */
 
 /** 'WHT' plus a non-ASCII byte that doubles as the format version; bumping it makes old readers skip new records. */
-export const RECORD_MAGIC: Buffer = Buffer.from([0x57, 0x48, 0x54, 0xe1]);
-export const HEADER_SIZE = 24;
+export const RECORD_MAGIC: Buffer = Buffer.from([0x57, 0x48, 0x54, 0xe2]);
+/** The magic as one little-endian word: the loader checks it once per record. */
+const MAGIC_WORD = RECORD_MAGIC.readUInt32LE(0);
+export const HEADER_SIZE = 36;
+const CRC_AT = 4;
+const CHECKED_FROM = 8;
 /** Far above any real metadata; a bound keeps a forged-but-valid header from asking for gigabytes. */
 export const MAX_META_BYTES = 16 * 1024 * 1024;
 const MAX_UINT32 = 0xffff_ffff;
 
-export const RecordKind = { exchange: 1, tombstone: 2 } as const;
+/** `base` says "everything before me is gone": it heads a compacted log, so leftovers of the old one are ignored. */
+export const RecordKind = { exchange: 1, tombstone: 2, base: 3 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
-export interface RecordHeader {
+export interface RecordStamp {
+  readonly seq: number;
+  readonly liveFrom: number;
+}
+
+export interface RecordHeader extends RecordStamp {
   readonly kind: RecordKind;
   readonly metaLength: number;
   readonly bodiesLength: number;
-  readonly dataCrc: number;
+  readonly crc: number;
 }
 
 /** A record ready to be written: the chunks are written in order, bodies are never copied. */
@@ -39,48 +61,67 @@ export function recordLength(header: RecordHeader): number {
   return HEADER_SIZE + header.metaLength + header.bodiesLength;
 }
 
+/**
+ * Lays a record out; `stampRecord` must follow before it is written. `meta` must be ASCII (see
+ * exchangeMeta.ts), so it is copied byte for byte with no encoding pass.
+ */
 export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Buffer[]): EncodedRecord {
-  const metaLength = Buffer.byteLength(meta, 'utf8');
+  const metaLength = meta.length;
   if (metaLength > MAX_META_BYTES) throw new RangeError(`History record metadata is too large (${metaLength} bytes).`);
   const head = Buffer.allocUnsafe(HEADER_SIZE + metaLength);
-  head.write(meta, HEADER_SIZE, 'utf8');
-  let dataCrc = crc32(head.subarray(HEADER_SIZE));
+  head.write(meta, HEADER_SIZE, 'latin1');
   let bodiesLength = 0;
   const chunks: Buffer[] = [head];
   for (const body of bodies) {
     if (body.length === 0) continue;
-    dataCrc = crc32(body, dataCrc);
     bodiesLength += body.length;
     chunks.push(body);
   }
   if (bodiesLength > MAX_UINT32) throw new RangeError(`History record bodies are too large (${bodiesLength} bytes).`);
   RECORD_MAGIC.copy(head, 0);
-  head.writeUInt32LE(kind, 4);
-  head.writeUInt32LE(metaLength, 8);
-  head.writeUInt32LE(bodiesLength, 12);
-  head.writeUInt32LE(dataCrc, 16);
-  head.writeUInt32LE(crc32(head.subarray(0, 20)), 20);
+  head.writeUInt32LE(kind, 8);
+  head.writeUInt32LE(metaLength, 12);
+  head.writeUInt32LE(bodiesLength, 16);
   return { chunks, length: head.length + bodiesLength, bodiesAt: HEADER_SIZE + metaLength };
 }
 
+/** Sets seq and liveFrom, and seals the record. Separate because the store learns liveFrom only after encoding, which can throw. */
+export function stampRecord(record: EncodedRecord, stamp: RecordStamp): EncodedRecord {
+  const head = record.chunks[0]!;
+  head.writeDoubleLE(stamp.seq, 20);
+  head.writeDoubleLE(stamp.liveFrom, 28);
+  head.writeUInt32LE(crc32(head.subarray(CHECKED_FROM)), CRC_AT);
+  return record;
+}
+
 function isRecordKind(value: number): value is RecordKind {
-  return value === RecordKind.exchange || value === RecordKind.tombstone;
+  return value === RecordKind.exchange || value === RecordKind.tombstone || value === RecordKind.base;
 }
 
+/** The header at `at`, unverified until `isIntact` (which needs the metadata too); undefined when it is not one. */
 export function readHeader(buffer: Buffer, at: number): RecordHeader | undefined {
-  if (buffer.length - at < HEADER_SIZE) return undefined;
-  for (let i = 0; i < RECORD_MAGIC.length; i++) {
-    if (buffer[at + i] !== RECORD_MAGIC[i]) return undefined;
-  }
-  if (crc32(buffer.subarray(at, at + 20)) !== buffer.readUInt32LE(at + 20)) return undefined;
+  if (buffer.length - at < HEADER_SIZE || buffer.readUInt32LE(at) !== MAGIC_WORD) return undefined;
   // Kind and the reserved bytes are read as one word so unknown flags also count as "not ours".
-  const kind = buffer.readUInt32LE(at + 4);
-  const metaLength = buffer.readUInt32LE(at + 8);
+  const kind = buffer.readUInt32LE(at + 8);
+  const metaLength = buffer.readUInt32LE(at + 12);
   if (!isRecordKind(kind) || metaLength > MAX_META_BYTES) return undefined;
-  return { kind, metaLength, bodiesLength: buffer.readUInt32LE(at + 12), dataCrc: buffer.readUInt32LE(at + 16) };
+  return {
+    kind,
+    metaLength,
+    bodiesLength: buffer.readUInt32LE(at + 16),
+    seq: buffer.readDoubleLE(at + 20),
+    liveFrom: buffer.readDoubleLE(at + 28),
+    crc: buffer.readUInt32LE(at + CRC_AT),
+  };
 }
 
+/** Whether the header at `at` and the metadata after it pass the checksum. */
+export function isIntact(buffer: Buffer, at: number, header: RecordHeader): boolean {
+  return crc32(buffer.subarray(at + CHECKED_FROM, at + HEADER_SIZE + header.metaLength)) === header.crc;
+}
+
+/** Whether a record read back whole still has its header and metadata; see above for why bodies are not checked. */
 export function isIntactRecord(record: Buffer): boolean {
   const header = readHeader(record, 0);
-  return header !== undefined && recordLength(header) === record.length && crc32(record.subarray(HEADER_SIZE)) === header.dataCrc;
+  return header !== undefined && recordLength(header) === record.length && isIntact(record, 0, header);
 }

@@ -1,4 +1,6 @@
 import type { Exchange, RecordedBody, RecordedRequest, RecordedResponse } from '../capture/exchange';
+import { withLazyRequestHeaders, withLazyResponseHeaders } from './lazyHeaders';
+import type { HeaderBytes } from './lazyHeaders';
 
 export interface BodyInfo {
   readonly size: number;
@@ -16,15 +18,51 @@ export type StoredExchange = Omit<Exchange, 'request' | 'response'> & {
   readonly response?: StoredResponse;
 };
 
+/** True when `Listed` names every key of `T`: a field added to an exchange then fails to compile where it must be handled. */
+export type Covers<T, Listed extends keyof T> = [Exclude<keyof T, Listed>] extends [never] ? true : never;
+const covered: [
+  Covers<Exchange, 'id' | 'startedAt' | 'timings' | 'clientAddress' | 'upstream' | 'request' | 'response' | 'error' | 'upgrade' | 'replayOf'>,
+  Covers<RecordedRequest, 'method' | 'url' | 'httpVersion' | 'rawHeaders' | 'body'>,
+  Covers<RecordedResponse, 'statusCode' | 'statusMessage' | 'rawHeaders' | 'body' | 'synthetic'>,
+] = [true, true, true];
+void covered;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 function bodyInfo(body: RecordedBody): BodyInfo {
   return { size: body.size, truncated: body.truncated, recordedBytes: body.bytes.length };
 }
 
-export function toStoredExchange(exchange: Exchange): StoredExchange {
-  const { request, response, ...rest } = exchange;
-  const stored: StoredExchange = { ...rest, request: { ...request, body: bodyInfo(request.body) } };
-  // An own `response: undefined` would survive in memory but not through JSON, so leave it out.
-  return response ? { ...stored, response: { ...response, body: bodyInfo(response.body) } } : stored;
+function storedResponse(response: RecordedResponse, headers: HeaderBytes | undefined): StoredResponse {
+  const fields = { statusCode: response.statusCode, statusMessage: response.statusMessage, body: bodyInfo(response.body) };
+  const stored: Mutable<StoredResponse> = headers ? withLazyResponseHeaders<StoredResponse>(fields, headers) : { ...fields, rawHeaders: response.rawHeaders };
+  if (response.synthetic !== undefined) stored.synthetic = response.synthetic;
+  return stored;
+}
+
+/**
+ * The exchange without its bodies. Built field by field (spreads cost more on the capture path), and
+ * without fields that are present but undefined, so it equals what reading it back from disk gives.
+ * With `headers` (the encoded record's bytes), the raw headers are read back from those when first
+ * needed instead of keeping the captured arrays: a few hundred bytes outside the JS heap rather than
+ * some thirty strings the collector copies and keeps for as long as the entry lives (see lazyHeaders.ts).
+ */
+export function toStoredExchange(exchange: Exchange, headers?: HeaderBytes): StoredExchange {
+  const { request, response, timings, error } = exchange;
+  const requestFields = { method: request.method, url: request.url, httpVersion: request.httpVersion, body: bodyInfo(request.body) };
+  const stored: Mutable<StoredExchange> = {
+    id: exchange.id,
+    startedAt: exchange.startedAt,
+    timings: timings.upstreamHeadersMs === undefined ? { totalMs: timings.totalMs } : { upstreamHeadersMs: timings.upstreamHeadersMs, totalMs: timings.totalMs },
+    clientAddress: exchange.clientAddress,
+    upstream: exchange.upstream,
+    request: headers ? withLazyRequestHeaders<StoredRequest>(requestFields, headers) : { ...requestFields, rawHeaders: request.rawHeaders },
+  };
+  if (response) stored.response = storedResponse(response, headers);
+  if (error) stored.error = error.code === undefined ? { kind: error.kind, message: error.message } : { kind: error.kind, message: error.message, code: error.code };
+  if (exchange.upgrade !== undefined) stored.upgrade = exchange.upgrade;
+  if (exchange.replayOf !== undefined) stored.replayOf = exchange.replayOf;
+  return stored;
 }
 
 export function recordedBodyBytes(stored: StoredExchange): number {
@@ -40,62 +78,4 @@ export function withBodies(stored: StoredExchange, requestBytes: Buffer, respons
   const { request, response, ...rest } = stored;
   const exchange: Exchange = { ...rest, request: { ...request, body: recordedBody(request.body, requestBytes) } };
   return response ? { ...exchange, response: { ...response, body: recordedBody(response.body, responseBytes) } } : exchange;
-}
-
-type Fields = Record<string, unknown>;
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Shape only: checking every header of every record would cost more than parsing them. */
-function isHeaderList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length % 2 === 0 && (value.length === 0 || typeof value[0] === 'string');
-}
-
-function isByteCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isBodyInfo(value: unknown): value is BodyInfo {
-  return isFields(value) && isByteCount(value.size) && typeof value.truncated === 'boolean' && isByteCount(value.recordedBytes);
-}
-
-function isStoredRequest(value: unknown): value is StoredRequest {
-  return (
-    isFields(value) &&
-    typeof value.method === 'string' &&
-    typeof value.url === 'string' &&
-    typeof value.httpVersion === 'string' &&
-    isHeaderList(value.rawHeaders) &&
-    isBodyInfo(value.body)
-  );
-}
-
-function isStoredResponse(value: unknown): value is StoredResponse {
-  return (
-    isFields(value) &&
-    typeof value.statusCode === 'number' &&
-    typeof value.statusMessage === 'string' &&
-    isHeaderList(value.rawHeaders) &&
-    isBodyInfo(value.body)
-  );
-}
-
-/**
- * Checks metadata read back from disk. The checksum already proves the bytes are the ones written,
- * so this only guards against records from an incompatible version of the format.
- */
-export function isStoredExchange(value: unknown): value is StoredExchange {
-  return (
-    isFields(value) &&
-    typeof value.id === 'string' &&
-    typeof value.startedAt === 'number' &&
-    isFields(value.timings) &&
-    typeof value.timings.totalMs === 'number' &&
-    typeof value.clientAddress === 'string' &&
-    typeof value.upstream === 'string' &&
-    isStoredRequest(value.request) &&
-    (value.response === undefined || isStoredResponse(value.response))
-  );
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exchange } from '../../../src/core/capture/exchange';
-import { HISTORY_FILE_NAME } from '../../../src/core/history/historyFile';
 import { HistoryStore } from '../../../src/core/history/historyStore';
 import type { HistoryChange, HistoryLoadReport } from '../../../src/core/history/historyStore';
-import { allByteValues, makeExchange, patternBytes, TempDirs } from './historyFixtures';
+import { allByteValues, historyBytes, historyFiles, makeExchange, patternBytes, TempDirs } from './historyFixtures';
+
+const MB = 1024 * 1024;
 
 describe('HistoryStore', () => {
   const dirs = new TempDirs();
@@ -34,7 +34,7 @@ describe('HistoryStore', () => {
   }
 
   const ids = (store: HistoryStore): string[] => store.entries().map((entry) => entry.id);
-  const fileSize = (dir: string): number => statSync(join(dir, HISTORY_FILE_NAME)).size;
+  const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
   /** Exercises every optional field and the awkward body shapes. */
   function richExchanges(): Exchange[] {
@@ -59,9 +59,18 @@ describe('HistoryStore', () => {
       upgrade: false,
     };
     const noResponse: Exchange = { ...makeExchange('no-response', { responseBody: null }), error: { kind: 'clientAborted', message: 'gone' } };
-    // Larger than the loader's read window, so it is verified in parts.
+    // Larger than the loader's read chunk and the limit for synchronous writes.
     const huge = makeExchange('huge', { requestBody: patternBytes(5 * 1024 * 1024 + 3, 9), responseBody: patternBytes(70_000, 10) });
-    return [binary, truncated, noResponse, huge];
+    // Metadata is stored as ASCII: everything else must survive the escaping, astral characters included.
+    const base = makeExchange('unicode');
+    const unicode: Exchange = {
+      ...base,
+      timings: { totalMs: 0.25 },
+      request: { ...base.request, url: '/hooks/caf\u00e9?q=\u00fc', rawHeaders: ['X-Name', 'Ren\u00e9e \u2603 \u{1f600}', 'X-Empty', ''] },
+      error: { kind: 'upstreamTimeout', message: 'd\u00e9lai d\u00e9pass\u00e9 \u2014 \u{1f40c}' },
+      upgrade: true,
+    };
+    return [binary, truncated, noResponse, huge, unicode];
   }
 
   it('keeps exchanges byte-exact across a reopen, newest first', async () => {
@@ -71,7 +80,7 @@ describe('HistoryStore', () => {
     const exchanges = richExchanges();
     for (const exchange of exchanges) store.append(exchange);
 
-    assert.deepEqual(ids(store), ['huge', 'no-response', 'truncated', 'binary']);
+    assert.deepEqual(ids(store), ['unicode', 'huge', 'no-response', 'truncated', 'binary']);
     assert.deepEqual(store.get('truncated')?.request.body, { size: 1_000_000, truncated: true, recordedBytes: 64 });
     assert.deepEqual(store.get('truncated')?.request.rawHeaders, exchanges[1]!.request.rawHeaders);
     assert.equal(store.get('no-response')?.response, undefined);
@@ -80,7 +89,7 @@ describe('HistoryStore', () => {
 
     const before = store.entries();
     const again = await reopen(store, dir);
-    assert.deepEqual(again.report, { loaded: 4, skippedRecords: 0, skippedBytes: 0 });
+    assert.deepEqual(again.report, { loaded: 5, skippedRecords: 0, skippedBytes: 0 });
     assert.deepEqual(again.store.entries(), before);
     for (const exchange of exchanges) assert.deepEqual(await again.store.readExchange(exchange.id), exchange);
     assert.equal(await again.store.readExchange('missing'), undefined);
@@ -96,9 +105,9 @@ describe('HistoryStore', () => {
     assert.equal(store.size, 2000);
     assert.equal(changes.length, 2000);
     assert.deepEqual(changes[0], { kind: 'added', exchange: store.get('e0') });
-    assert.equal(fileSize(dir), 0, 'appends are queued, not written inline');
+    assert.equal(historyBytes(dir), 0, 'appends are written at the end of the turn, not inline');
     await store.flush();
-    assert.ok(fileSize(dir) > 2000 * 3000);
+    assert.ok(historyBytes(dir) > 2000 * 3000);
 
     const { report, store: reopened } = await reopen(store, dir, 5000);
     assert.deepEqual(report, { loaded: 2000, skippedRecords: 0, skippedBytes: 0 });
@@ -143,19 +152,36 @@ describe('HistoryStore', () => {
     assert.deepEqual(ids(reopened), ['e10', 'e9', 'e8', 'e7']);
   });
 
-  it('compacts the file as entries die, keeping the live ones intact', async () => {
+  it('writes a burst as one batch, skipping entries evicted before they reached the disk', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir, 3);
+    for (let i = 0; i < 100; i++) store.append(makeExchange(`e${i}`, { requestBody: patternBytes(10_000, i) }));
+    await store.flush();
+    assert.ok(historyBytes(dir) < 5 * 10_500, `${historyBytes(dir)} bytes on disk for 3 live entries`);
+
+    const { store: reopened, report } = await reopen(store, dir, 3);
+    assert.deepEqual(report, { loaded: 3, skippedRecords: 0, skippedBytes: 0 });
+    assert.deepEqual(ids(reopened), ['e99', 'e98', 'e97']);
+  });
+
+  it('deletes old segments as their entries age out, keeping the live ones intact', async () => {
     const dir = await dirs.make();
     const { store } = await open(dir, 10);
     const bodySize = 10_000;
-    for (let i = 0; i < 200; i++) {
+    let mostFiles = 0;
+    for (let i = 0; i < 1500; i++) {
       store.append(makeExchange(`e${i}`, { requestBody: patternBytes(bodySize, i) }));
-      // Reads interleave with the rewrites and must still find their record.
-      if (i % 25 === 0) assert.deepEqual((await store.readExchange(`e${i}`))?.request.body.bytes, patternBytes(bodySize, i));
+      // Reads interleave with sealing and deleting segments and must still find their record.
+      if (i % 100 === 0) assert.deepEqual((await store.readExchange(`e${i}`))?.request.body.bytes, patternBytes(bodySize, i));
+      await store.flush();
+      mostFiles = Math.max(mostFiles, historyFiles(dir).length);
     }
-    const expected = Array.from({ length: 10 }, (_, i) => `e${199 - i}`);
-    assert.deepEqual(ids(store), expected);
     await store.flush();
-    assert.ok(fileSize(dir) < 30 * bodySize, `file is ${fileSize(dir)} bytes, ${200 * bodySize} were appended`);
+    const expected = range(1490, 1500).reverse().map((i) => `e${i}`);
+    assert.deepEqual(ids(store), expected);
+    assert.ok(mostFiles >= 2, 'the log was split into segments');
+    // 15 MB went in; what stays is the live entries plus at most about a segment (4 MB) of aged-out ones.
+    assert.ok(historyBytes(dir) < 5 * MB, `${historyBytes(dir)} bytes on disk`);
 
     const { store: reopened, report } = await reopen(store, dir, 10);
     assert.deepEqual(report, { loaded: 10, skippedRecords: 0, skippedBytes: 0 });
@@ -163,18 +189,69 @@ describe('HistoryStore', () => {
     for (const id of expected) assert.deepEqual((await reopened.readExchange(id))?.request.body.bytes, patternBytes(bodySize, Number(id.slice(1))));
   });
 
-  it('compacts on open when the history is over the bound', async () => {
+  it('reclaims the space on open when the history is over the bound', async () => {
     const dir = await dirs.make();
-    const { store } = await open(dir, 100);
-    for (let i = 0; i < 50; i++) store.append(makeExchange(`e${i}`, { requestBody: patternBytes(5000, i) }));
-    await store.flush();
-    const sizeBefore = fileSize(dir);
+    const { store } = await open(dir, 200);
+    for (let i = 0; i < 120; i++) {
+      store.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
+      await store.flush();
+    }
+    const sizeBefore = historyBytes(dir);
 
     const { store: reopened, report } = await reopen(store, dir, 10);
     assert.equal(report.loaded, 10);
-    assert.ok(fileSize(dir) < sizeBefore / 4, `${fileSize(dir)} of ${sizeBefore} bytes left`);
-    assert.deepEqual(ids(reopened), Array.from({ length: 10 }, (_, i) => `e${49 - i}`));
-    assert.deepEqual((await reopened.readExchange('e40'))?.request.body.bytes, patternBytes(5000, 40));
+    await reopened.flush();
+    // Whole segments go at once; dead bytes left beside live ones stay under the compaction threshold (8 MB).
+    assert.ok(historyBytes(dir) < 10 * 201_000 + 8 * MB, `${historyBytes(dir)} of ${sizeBefore} bytes left`);
+    assert.deepEqual(ids(reopened), range(110, 120).reverse().map((i) => `e${i}`));
+    assert.deepEqual((await reopened.readExchange('e110'))?.request.body.bytes, patternBytes(200_000, 110));
+  });
+
+  /** 16 MB, so the log is split into several segments; returns their names. */
+  async function writeSegments(dir: string, store: HistoryStore): Promise<string[]> {
+    for (let i = 0; i < 80; i++) {
+      store.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
+      await store.flush();
+    }
+    const sealed = historyFiles(dir)
+      .map((file) => file.name)
+      .filter((name) => name !== 'history.log');
+    assert.ok(sealed.length >= 2, 'the log was split into segments');
+    return sealed;
+  }
+
+  /** Deletes all but every tenth entry: each segment keeps a live one, so only compaction frees the rest. */
+  async function thinOut(store: HistoryStore): Promise<number[]> {
+    const kept = range(0, 8).map((i) => i * 10);
+    for (let i = 0; i < 80; i++) if (!kept.includes(i)) await store.delete(`e${i}`);
+    await store.flush();
+    return kept;
+  }
+
+  it('compacts after deletions, and a crash during compaction cannot bring deleted entries back', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir, 100);
+    const sealed = await writeSegments(dir, store);
+    // What a crash between the compacted log's rename and the deletion of the old segments would leave:
+    // an old segment whose records were deleted by tombstones that the compaction did not keep.
+    const stale = join(await dirs.make(), 'stale.log');
+    await copyFile(join(dir, sealed[0]!), stale);
+
+    const kept = await thinOut(store);
+    // Every old segment still held a live entry: only a compaction can have removed them.
+    assert.deepEqual(historyFiles(dir).map((file) => file.name), ['history.log'], 'compacted into one file');
+    // Deletions after the compaction leave dead bytes again, below the threshold (8 MB).
+    assert.ok(historyBytes(dir) < kept.length * 201_000 + 8 * MB, `${historyBytes(dir)} bytes left`);
+    assert.deepEqual((await store.readExchange('e30'))?.request.body.bytes, patternBytes(200_000, 30));
+    await store.close();
+
+    await copyFile(stale, join(dir, sealed[0]!));
+    const { store: reopened, report } = await open(dir, 100);
+    assert.deepEqual(report, { loaded: kept.length, skippedRecords: 0, skippedBytes: 0 });
+    assert.deepEqual(ids(reopened), [...kept].reverse().map((i) => `e${i}`));
+    for (const i of kept) assert.deepEqual((await reopened.readExchange(`e${i}`))?.request.body.bytes, patternBytes(200_000, i));
+    await reopened.flush();
+    assert.deepEqual(historyFiles(dir).map((file) => file.name), ['history.log'], 'the stale segment was deleted');
   });
 
   it('persists deletions', async () => {
@@ -218,7 +295,7 @@ describe('HistoryStore', () => {
     await cleared;
     await store.flush();
     assert.deepEqual(ids(store), ['after']);
-    assert.ok(fileSize(dir) < 1000, 'the file was emptied');
+    assert.ok(historyBytes(dir) < 1000, 'the log was emptied');
 
     const { store: reopened } = await reopen(store, dir);
     assert.deepEqual(ids(reopened), ['after']);
@@ -241,14 +318,15 @@ describe('HistoryStore', () => {
   it('keeps its folder and files private to the user', async function () {
     if (process.platform === 'win32') this.skip();
     const dir = join(await dirs.make(), 'nested', 'storage');
-    const { store } = await open(dir, 2);
-    for (let i = 0; i < 40; i++) store.append(makeExchange(`e${i}`));
-    await store.flush();
+    const { store } = await open(dir, 100);
+    // Every kind of file the log makes is checked: segments, then the compacted log.
+    await writeSegments(dir, store);
+    for (const { name } of historyFiles(dir)) assert.equal((await stat(join(dir, name))).mode & 0o777, 0o600, name);
+    await thinOut(store);
     await store.close();
 
     assert.equal((await stat(dir)).mode & 0o777, 0o700);
-    // Checked after a compaction, whose rewritten file replaced the first one.
-    assert.ok(fileSize(dir) < 2000, 'the log was compacted');
-    assert.equal((await stat(join(dir, HISTORY_FILE_NAME))).mode & 0o777, 0o600);
+    assert.deepEqual(historyFiles(dir).map((file) => file.name), ['history.log'], 'the log was compacted');
+    assert.equal((await stat(join(dir, 'history.log'))).mode & 0o777, 0o600);
   });
 });

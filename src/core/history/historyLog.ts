@@ -1,0 +1,204 @@
+import { constants } from 'node:fs';
+import { chmod, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HISTORY_FILE_NAME, HistoryFile } from './historyFile';
+import type { FileRange } from './historyFile';
+import { ScanBuffers } from './historyScan';
+import type { RecordVisitor, SkippedRegion } from './historyScan';
+import { copyRanges } from './logCopy';
+import { SerialQueue } from './serialQueue';
+import type { SourceRange } from './logCopy';
+import type { EncodedRecord } from './recordCodec';
+
+const DIR_MODE = 0o700;
+const COMPACTING_NAME = `${HISTORY_FILE_NAME}.compacting`;
+const SEALED_NAME = /^history\.(\d+)\.log$/;
+
+export interface Segment {
+  readonly file: HistoryFile;
+  /** Bytes of records still in the history; the rest of the file is dead weight. Kept by the store. */
+  liveBytes: number;
+}
+
+export interface SegmentLocation extends FileRange {
+  readonly segment: Segment;
+}
+
+export interface LogLoad {
+  readonly log: HistoryLog;
+  readonly damaged: readonly SkippedRegion[];
+  /** Bytes after the last intact record of the newest segment, already cut off. */
+  readonly tornTail?: SkippedRegion;
+}
+
+/**
+ * The log as files: `history.log`, appended to, and older segments `history.<n>.log` that were full.
+ * Dropping the oldest entries, which is what a full history does on every append, costs nothing until
+ * a whole segment has aged out, and then one unlink: no live record is ever copied for it. Only
+ * deletions in the middle (and damage) leave dead bytes among live ones; compaction rewrites the log
+ * for those, rarely. Segments are read and dropped oldest first, so a record never outlives the
+ * tombstone or `liveFrom` that made it dead.
+ */
+export class HistoryLog {
+  /**
+   * Old segments are deleted here, off the file queue: deleting a big file frees its cached pages, which
+   * takes long enough that appends waiting behind it would pile up. Nothing else touches those files.
+   */
+  private readonly removals = new SerialQueue();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly sealed: Segment[],
+    private current: Segment,
+    private nextNumber: number,
+  ) {}
+
+  /** Opens the log and hands every intact record to the visitor for its segment, oldest segment first. */
+  static async open(dir: string, visitorFor: (segment: Segment) => RecordVisitor): Promise<LogLoad> {
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    // mkdir leaves an existing folder's mode alone; the folder is ours alone, so tighten it.
+    await chmod(dir, DIR_MODE).catch(() => undefined);
+    // A leftover from a compaction that never reached its rename; the log itself is still whole.
+    await rm(join(dir, COMPACTING_NAME), { force: true });
+    const numbers = (await readdir(dir))
+      .map((name) => SEALED_NAME.exec(name)?.[1])
+      .filter((digits): digits is string => digits !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const files: HistoryFile[] = [];
+    try {
+      for (const number of numbers) files.push(await HistoryFile.open(join(dir, sealedName(number))));
+      files.push(await HistoryFile.open(join(dir, HISTORY_FILE_NAME)));
+      const segments = files.map((file): Segment => ({ file, liveBytes: 0 }));
+      const damaged: SkippedRegion[] = [];
+      let tornTail: SkippedRegion | undefined;
+      const buffers = new ScanBuffers();
+      for (const [i, segment] of segments.entries()) {
+        const scan = await segment.file.scan(visitorFor(segment), buffers);
+        const last = scan.skipped.at(-1);
+        // Only the segment being appended to can have been cut off mid-write.
+        if (i === segments.length - 1 && last && last.offset + last.length === segment.file.size) {
+          tornTail = last;
+          damaged.push(...scan.skipped.slice(0, -1));
+          // Appending after a torn tail would bury new records behind garbage.
+          await segment.file.truncate(scan.validEnd);
+        } else damaged.push(...scan.skipped);
+      }
+      const current = segments.pop()!;
+      const log = new HistoryLog(dir, segments, current, (numbers.at(-1) ?? 0) + 1);
+      return { log, damaged, ...(tornTail ? { tornTail } : {}) };
+    } catch (error) {
+      await Promise.all(files.map((file) => file.close().catch(() => undefined)));
+      throw error;
+    }
+  }
+
+  /** Oldest first, the one being appended to last. */
+  get segments(): readonly Segment[] {
+    return [...this.sealed, this.current];
+  }
+
+  get active(): Segment {
+    return this.current;
+  }
+
+  get oldestSealed(): Segment | undefined {
+    return this.sealed[0];
+  }
+
+  get totalBytes(): number {
+    return this.sealed.reduce((sum, segment) => sum + segment.file.size, this.current.file.size);
+  }
+
+  read(location: SegmentLocation): Promise<Buffer> {
+    return location.segment.file.read(location);
+  }
+
+  /**
+   * Seals the current file under the next segment number and starts an empty one. Appends may go on
+   * into the current file meanwhile: it stays open under its new name (on Windows too, where libuv
+   * opens files with FILE_SHARE_DELETE, which allows renaming them), so sealing never holds up
+   * recording. A crash in between leaves no `history.log`, which the next open simply creates.
+   */
+  async roll(): Promise<void> {
+    const full = this.current;
+    const activePath = join(this.dir, HISTORY_FILE_NAME);
+    await full.file.rename(join(this.dir, sealedName(this.nextNumber++)));
+    let next: HistoryFile;
+    try {
+      next = await HistoryFile.open(activePath);
+    } catch (error) {
+      await full.file.rename(activePath).catch(() => undefined);
+      throw error;
+    }
+    this.sealed.push(full);
+    this.current = { file: next, liveBytes: 0 };
+  }
+
+  /** Deletes the oldest segment, which the caller knows holds nothing live. */
+  dropOldest(): void {
+    const oldest = this.sealed.shift();
+    if (oldest) this.discard(oldest.file);
+  }
+
+  /** Resolves once old segments handed over for deletion are gone. */
+  settled(): Promise<void> {
+    return this.removals.idle();
+  }
+
+  private discard(file: HistoryFile): void {
+    // A file left behind is all dead records, which the next load skips and drops again.
+    void this.removals.run(() => file.remove().catch(() => undefined));
+  }
+
+  /**
+   * Replaces the whole log with `base` followed by the given ranges, in order, and returns where each
+   * range now starts. The copy is written and fsynced beside the log, then renamed over `history.log`;
+   * its base record makes any older segment that a crash leaves behind count for nothing.
+   */
+  async compact(base: EncodedRecord, ranges: readonly SourceRange[]): Promise<number[]> {
+    const target = await HistoryFile.create(join(this.dir, COMPACTING_NAME));
+    let offsets: number[];
+    try {
+      await target.append(base.chunks, base.length);
+      offsets = await copyRanges(target, ranges);
+      await target.sync();
+    } catch (error) {
+      await target.remove().catch(() => undefined);
+      throw error;
+    }
+    await this.current.file.replaceWith(target);
+    await syncDirectory(this.dir);
+    for (const segment of this.sealed.splice(0)) this.discard(segment.file);
+    this.current = { file: target, liveBytes: 0 };
+    return offsets;
+  }
+
+  /** Empties the log. The base record goes first, so a crash halfway through still leaves it empty. */
+  async clear(base: EncodedRecord): Promise<void> {
+    await this.current.file.append(base.chunks, base.length);
+    while (this.sealed.length > 0) this.dropOldest();
+    await this.current.file.truncate(0);
+    this.current.liveBytes = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.removals.idle();
+    await Promise.all([...this.sealed, this.current].map((segment) => segment.file.close()));
+  }
+}
+
+function sealedName(number: number): string {
+  return `history.${number}.log`;
+}
+
+/** Makes a rename durable. Windows cannot open folders for syncing, and does not need to. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY).catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync().catch(() => undefined);
+  } finally {
+    await handle.close();
+  }
+}

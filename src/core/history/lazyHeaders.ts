@@ -1,0 +1,100 @@
+/*
+ * The raw headers of a loaded exchange are most of its metadata, and nothing needs them to list the
+ * history. So a loaded exchange keeps their bytes (outside the JS heap, where collections do not copy
+ * them) and parses them the first time something reads `rawHeaders`; the accessor then turns itself
+ * into the plain array. Spreading, JSON.stringify and deep equality all read through it.
+ *
+ * Every object shares the same two accessors and finds its bytes under a non-enumerable symbol (which
+ * spreading, JSON and deep equality skip): an accessor of its own, a getter in an object literal, would
+ * put each object in dictionary mode, several times larger and slower.
+ */
+
+/** Request headers as a JSON array, a newline, then the response's (when there was one): `bytes[start, end)`. */
+export interface HeaderBytes {
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly requestEnd: number;
+  readonly end: number;
+}
+
+const SLAB_BYTES = 256 * 1024;
+
+/**
+ * Copies header bytes out of a reused read buffer into shared slabs: one Buffer per exchange would cost
+ * a heap object and an allocation each. A slab lives as long as any exchange that points into it.
+ */
+export class HeaderArena {
+  private slab = Buffer.alloc(0);
+  private used = 0;
+
+  copy(from: Buffer, start: number, end: number): HeaderBytes {
+    const length = end - start;
+    if (this.used + length > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
+      this.used = 0;
+    }
+    const at = this.used;
+    from.copy(this.slab, at, start, end);
+    this.used += length;
+    const newline = this.slab.indexOf(0x0a, at);
+    const requestEnd = newline >= 0 && newline < at + length ? newline : at + length;
+    return { bytes: this.slab, start: at, requestEnd, end: at + length };
+  }
+}
+
+const source = Symbol('rawHeaders bytes');
+type LazyOwner = { [source]?: HeaderBytes };
+
+function settle(owner: LazyOwner, pick: (bytes: HeaderBytes) => [number, number]): string[] {
+  const bytes = owner[source];
+  let value: unknown;
+  try {
+    value = bytes ? JSON.parse(bytes.bytes.toString('latin1', ...pick(bytes))) : undefined;
+  } catch {
+    value = undefined;
+  }
+  // Shape only: the record's checksum already vouches for the bytes.
+  const rawHeaders = Array.isArray(value) && value.length % 2 === 0 && (value.length === 0 || typeof value[0] === 'string') ? (value as string[]) : [];
+  Object.defineProperty(owner, 'rawHeaders', { value: rawHeaders, writable: true, enumerable: true, configurable: true });
+  owner[source] = undefined;
+  return rawHeaders;
+}
+
+const requestAccessor: PropertyDescriptor = {
+  get(this: LazyOwner): string[] {
+    return settle(this, (bytes) => [bytes.start, bytes.requestEnd]);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+const responseAccessor: PropertyDescriptor = {
+  get(this: LazyOwner): string[] {
+    return settle(this, (bytes) => [bytes.requestEnd + 1, bytes.end]);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** Whether the bytes hold a response's headers line at all. */
+export function hasResponseHeaders(bytes: HeaderBytes): boolean {
+  return bytes.requestEnd < bytes.end;
+}
+
+/** Reused for every object, to allocate nothing per call; emptied after each use so it keeps nothing alive. */
+const sourceDescriptor: PropertyDescriptor = { value: undefined, writable: true };
+
+function withLazy<T extends { readonly rawHeaders: readonly string[] }>(owner: Omit<T, 'rawHeaders'>, bytes: HeaderBytes, accessor: PropertyDescriptor): T {
+  sourceDescriptor.value = bytes;
+  Object.defineProperty(owner, source, sourceDescriptor);
+  sourceDescriptor.value = undefined;
+  return Object.defineProperty(owner, 'rawHeaders', accessor) as T;
+}
+
+export function withLazyRequestHeaders<T extends { readonly rawHeaders: readonly string[] }>(owner: Omit<T, 'rawHeaders'>, bytes: HeaderBytes): T {
+  return withLazy(owner, bytes, requestAccessor);
+}
+
+export function withLazyResponseHeaders<T extends { readonly rawHeaders: readonly string[] }>(owner: Omit<T, 'rawHeaders'>, bytes: HeaderBytes): T {
+  return withLazy(owner, bytes, responseAccessor);
+}
