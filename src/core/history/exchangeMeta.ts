@@ -1,5 +1,5 @@
 import type { Exchange, ExchangeError } from '../capture/exchange';
-import { HeaderArena, hasResponseHeaders, withLazyRequestHeaders, withLazyResponseHeaders } from './lazyHeaders';
+import { HeaderArena, withLazyRequestHeaders, withLazyResponseHeaders } from './lazyHeaders';
 import type { HeaderBytes } from './lazyHeaders';
 import type { BodyInfo, Covers, StoredExchange, StoredRequest, StoredResponse } from './storedExchange';
 
@@ -7,8 +7,9 @@ import type { BodyInfo, Covers, StoredExchange, StoredRequest, StoredResponse } 
  * The metadata of an exchange record. Parsing it is most of what opening the history costs, so it is
  * laid out for JSON.parse rather than for reading: the fixed fields as one positional array (no key
  * names, nested objects only where a part is optional), then the raw headers of the request and of
- * the response as JSON arrays, one per line. JSON.stringify never writes a raw newline, so the lines
- * split without a scan of their contents.
+ * the response as JSON arrays, one per line, which are parsed only when something reads them
+ * (lazyHeaders.ts). JSON.stringify never writes a raw newline, so the lines split without a scan of
+ * their contents.
  *
  *   [id, startedAt, totalMs, upstreamHeadersMs, clientAddress, upstream,
  *    method, url, httpVersion, requestBodySize, requestBodyTruncated, requestBodyRecordedBytes,
@@ -48,11 +49,10 @@ export function asciiJson(json: string): string {
   return isAscii(json) ? json : json.replace(NON_ASCII, escapeChar);
 }
 
-/** Encoded metadata, and where the headers lines sit in it (see lazyHeaders.ts). */
+/** Encoded metadata, and where its headers lines start (see lazyHeaders.ts). */
 export interface EncodedMeta {
   readonly text: string;
   readonly headersAt: number;
-  readonly requestHeadersEnd: number;
 }
 
 /** How many bytes of each body are recorded: the body's length when captured, its `recordedBytes` when stored. */
@@ -90,10 +90,10 @@ export function encodeExchangeMeta(exchange: StoredExchange | Exchange, recorded
   const requestHeaders = JSON.stringify(request.rawHeaders);
   const responseHeaders = response ? JSON.stringify(response.rawHeaders) : undefined;
   const text = responseHeaders === undefined ? `${summary}\n${requestHeaders}` : `${summary}\n${requestHeaders}\n${responseHeaders}`;
-  // Nearly always ASCII already, which one check of the whole text tells; otherwise each part is escaped, and the offsets follow.
-  if (isAscii(text)) return { text, headersAt: summary.length + 1, requestHeadersEnd: summary.length + 1 + requestHeaders.length };
+  // Nearly always ASCII already, which one check of the whole text tells; otherwise each part is escaped.
+  if (isAscii(text)) return { text, headersAt: summary.length + 1 };
   const parts = [summary, requestHeaders, responseHeaders].filter((part): part is string => part !== undefined).map(asciiJson);
-  return { text: parts.join('\n'), headersAt: parts[0]!.length + 1, requestHeadersEnd: parts[0]!.length + 1 + parts[1]!.length };
+  return { text: parts.join('\n'), headersAt: parts[0]!.length + 1 };
 }
 
 /** Recorded sizes of a stored exchange, for encoding it again. */
@@ -104,19 +104,19 @@ export function storedSizes(stored: StoredExchange): RecordedSizes {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isNumber = (value: unknown): value is number => typeof value === 'number';
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 function bodyInfo(size: unknown, truncated: unknown, recordedBytes: unknown): BodyInfo | undefined {
-  return isCount(size) && typeof truncated === 'boolean' && isCount(recordedBytes) ? { size, truncated, recordedBytes } : undefined;
+  return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 && typeof truncated === 'boolean' && typeof recordedBytes === 'number' && Number.isSafeInteger(recordedBytes) && recordedBytes >= 0
+    ? { size, truncated, recordedBytes }
+    : undefined;
 }
 
 function decodeResponse(value: unknown, headers: HeaderBytes): StoredResponse | undefined {
-  if (!Array.isArray(value) || value.length !== 6 || !hasResponseHeaders(headers)) return undefined;
+  if (!Array.isArray(value) || value.length !== 6) return undefined;
   const statusCode: unknown = value[0];
   const statusMessage: unknown = value[1];
   const body = bodyInfo(value[2], value[3], value[4]);
-  if (!isNumber(statusCode) || !isString(statusMessage) || !body) return undefined;
+  if (typeof statusCode !== 'number' || typeof statusMessage !== 'string' || !body) return undefined;
   const response = withLazyResponseHeaders<Mutable<StoredResponse>>({ statusCode, statusMessage, body }, headers);
   if (value[5] !== null) response.synthetic = value[5] === true;
   return response;
@@ -177,12 +177,13 @@ export class ExchangeMetaDecoder {
     const url: unknown = fields[7];
     const httpVersion: unknown = fields[8];
     const body = bodyInfo(fields[9], fields[10], fields[11]);
-    if (!isString(id) || !isNumber(startedAt) || !isNumber(totalMs) || !isString(clientAddress) || !isString(upstream)) return undefined;
-    if (!isString(method) || !isString(url) || !isString(httpVersion) || !body) return undefined;
+    // Checked inline: the load runs this while the process is cold, where every call costs.
+    if (typeof id !== 'string' || typeof startedAt !== 'number' || typeof totalMs !== 'number' || typeof clientAddress !== 'string') return undefined;
+    if (typeof upstream !== 'string' || typeof method !== 'string' || typeof url !== 'string' || typeof httpVersion !== 'string' || !body) return undefined;
     const headers = this.headers.copy(buffer, firstBreak + 1, end);
     const response = fields[12] === null ? undefined : decodeResponse(fields[12], headers);
     if (fields[12] !== null && !response) return undefined;
-    const timings = isNumber(upstreamHeadersMs) ? { upstreamHeadersMs, totalMs } : { totalMs };
+    const timings = typeof upstreamHeadersMs === 'number' ? { upstreamHeadersMs, totalMs } : { totalMs };
     const request = withLazyRequestHeaders<StoredRequest>({ method, url, httpVersion, body }, headers);
     // One literal per shape, so the object is built with all its fields instead of growing into a second store.
     const stored: Mutable<StoredExchange> = response

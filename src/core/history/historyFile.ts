@@ -2,12 +2,13 @@ import { constants, ftruncateSync, writevSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { scanRecords } from './historyScan';
-import type { RecordVisitor, ScanBuffers, ScanResult } from './historyScan';
+import type { ScanBuffers } from './chunkReader';
+import type { RecordVisitor, ScanResult } from './historyScan';
 
 /** The log file being appended to; older segments sit beside it (see historyLog.ts). */
 export const HISTORY_FILE_NAME = 'history.log';
 /** Captured requests can hold secrets: keep them private to the user. */
-export const FILE_MODE = 0o600;
+const FILE_MODE = 0o600;
 
 export interface FileRange {
   readonly offset: number;
@@ -15,7 +16,7 @@ export interface FileRange {
 }
 
 /**
- * One file of the log: positional appends (synchronous for small batches, see historyStore.ts), random
+ * One file of the log: positional appends (synchronous for small batches, see historyWriter.ts), random
  * reads, a scan. Callers serialize access; nothing here guards against overlapping calls.
  */
 export class HistoryFile {
@@ -39,18 +40,15 @@ export class HistoryFile {
   private static async openWith(path: string, flags: number): Promise<HistoryFile> {
     const handle = await open(path, flags, FILE_MODE);
     try {
-      // The mode given to open only applies to a new file.
-      await handle.chmod(FILE_MODE);
-      const { size } = await handle.stat();
+      const { size, mode } = await handle.stat();
+      // The mode given to open only applies to a new file. Changed only when wrong: a metadata write can
+      // wait on the file system's journal, for long while a burst of captured bodies is written back.
+      if ((mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);
       return new HistoryFile(path, handle, size);
     } catch (error) {
       await handle.close();
       throw error;
     }
-  }
-
-  get path(): string {
-    return this.currentPath;
   }
 
   get size(): number {
@@ -125,10 +123,10 @@ export class HistoryFile {
   }
 
   /**
-   * Gives the file another name, replacing whatever has it. Closed around the rename because Windows
-   * will not rename a file over an open one; on failure the file is reopened under its old name.
+   * Gives the file another name, replacing whatever has it (see `replaceWith`). Closed around the rename,
+   * which is the safe way on Windows; reopened under whichever name it has afterwards.
    */
-  async moveTo(path: string): Promise<void> {
+  private async moveTo(path: string): Promise<void> {
     await this.handle.close();
     try {
       await rename(this.currentPath, path);

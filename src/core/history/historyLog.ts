@@ -1,14 +1,14 @@
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HISTORY_FILE_NAME, HistoryFile } from './historyFile';
 import type { FileRange } from './historyFile';
-import { ScanBuffers } from './historyScan';
+import { ScanBuffers } from './chunkReader';
 import type { RecordVisitor, SkippedRegion } from './historyScan';
 import { copyRanges } from './logCopy';
-import { SerialQueue } from './serialQueue';
 import type { SourceRange } from './logCopy';
 import type { EncodedRecord } from './recordCodec';
+import { SerialQueue } from './serialQueue';
 
 const DIR_MODE = 0o700;
 const COMPACTING_NAME = `${HISTORY_FILE_NAME}.compacting`;
@@ -16,7 +16,7 @@ const SEALED_NAME = /^history\.(\d+)\.log$/;
 
 export interface Segment {
   readonly file: HistoryFile;
-  /** Bytes of records still in the history; the rest of the file is dead weight. Kept by the store. */
+  /** Bytes of records still in the history; the rest of the file is dead weight. Kept by the writer. */
   liveBytes: number;
 }
 
@@ -34,10 +34,12 @@ export interface LogLoad {
 /**
  * The log as files: `history.log`, appended to, and older segments `history.<n>.log` that were full.
  * Dropping the oldest entries, which is what a full history does on every append, costs nothing until
- * a whole segment has aged out, and then one unlink: no live record is ever copied for it. Only
- * deletions in the middle (and damage) leave dead bytes among live ones; compaction rewrites the log
- * for those, rarely. Segments are read and dropped oldest first, so a record never outlives the
- * tombstone or `liveFrom` that made it dead.
+ * a whole segment has aged out, and then one unlink: no live record is ever copied for it. A single file
+ * would have to be rewritten to shed its oldest records, copying everything live each time (256 MB for
+ * the default 1000 entries of 256 KB webhooks), or be let grow to many times the history's size between
+ * rewrites. Only deletions in the middle (and damage) leave dead bytes among live ones; compaction
+ * rewrites the log for those, rarely. Segments are read and dropped oldest first, so a record never
+ * outlives the tombstone or `liveFrom` that made it dead.
  */
 export class HistoryLog {
   /**
@@ -56,8 +58,8 @@ export class HistoryLog {
   /** Opens the log and hands every intact record to the visitor for its segment, oldest segment first. */
   static async open(dir: string, visitorFor: (segment: Segment) => RecordVisitor): Promise<LogLoad> {
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    // mkdir leaves an existing folder's mode alone; the folder is ours alone, so tighten it.
-    await chmod(dir, DIR_MODE).catch(() => undefined);
+    // mkdir leaves an existing folder's mode alone; the folder is ours alone, so tighten it (only if needed, see HistoryFile.open).
+    if (((await stat(dir)).mode & 0o777) !== DIR_MODE) await chmod(dir, DIR_MODE).catch(() => undefined);
     // A leftover from a compaction that never reached its rename; the log itself is still whole.
     await rm(join(dir, COMPACTING_NAME), { force: true });
     const numbers = (await readdir(dir))
@@ -174,10 +176,14 @@ export class HistoryLog {
     return offsets;
   }
 
-  /** Empties the log. The base record goes first, so a crash halfway through still leaves it empty. */
+  /**
+   * Empties the log. The base record goes first and stays until the older segments are gone, so a
+   * crash halfway through still leaves an empty history.
+   */
   async clear(base: EncodedRecord): Promise<void> {
     await this.current.file.append(base.chunks, base.length);
     while (this.sealed.length > 0) this.dropOldest();
+    await this.removals.idle();
     await this.current.file.truncate(0);
     this.current.liveBytes = 0;
   }

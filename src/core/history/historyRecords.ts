@@ -21,7 +21,7 @@ export function encodeExchangeRecord(exchange: Exchange): { stored: StoredExchan
   if (exchange.response) bodies.push(exchange.response.body.bytes);
   const record = encodeRecord(RecordKind.exchange, meta.text, bodies);
   const head = record.chunks[0]!;
-  const stored = toStoredExchange(exchange, { bytes: head, start: HEADER_SIZE + meta.headersAt, requestEnd: HEADER_SIZE + meta.requestHeadersEnd, end: head.length });
+  const stored = toStoredExchange(exchange, { bytes: head, start: HEADER_SIZE + meta.headersAt, end: head.length });
   return { stored, record };
 }
 

@@ -2,8 +2,7 @@ import { ExchangeMetaDecoder } from './exchangeMeta';
 import type { Segment, SegmentLocation } from './historyLog';
 import { decodeTombstoneIds } from './historyRecords';
 import type { RecordVisitor } from './historyScan';
-import { HEADER_SIZE, RecordKind, recordLength } from './recordCodec';
-import { recordedBodyBytes } from './storedExchange';
+import { HEADER_SIZE, RecordKind } from './recordCodec';
 import type { StoredExchange } from './storedExchange';
 
 export interface RecordLocation extends SegmentLocation {
@@ -49,12 +48,13 @@ export class HistoryReplay {
       const metaEnd = metaAt + header.metaLength;
       if (header.kind === RecordKind.exchange) {
         const stored = this.decoder.decode(buffer, metaAt, metaEnd);
-        if (!stored || recordedBodyBytes(stored) !== header.bodiesLength) return false;
-        const location = { segment, offset, length: recordLength(header), bodiesAt: HEADER_SIZE + header.metaLength };
+        if (!stored || stored.request.body.recordedBytes + (stored.response ? stored.response.body.recordedBytes : 0) !== header.bodiesLength) return false;
+        const bodiesAt = HEADER_SIZE + header.metaLength;
+        const location = { segment, offset, length: bodiesAt + header.bodiesLength, bodiesAt };
         this.index.delete(stored.id);
         this.index.set(stored.id, newEntry(stored, header.seq, location));
         if (header.seq <= this.lastSeq) this.inOrder = false;
-        this.lastSeq = Math.max(this.lastSeq, header.seq);
+        else this.lastSeq = header.seq;
       } else if (header.kind === RecordKind.tombstone) {
         const ids = decodeTombstoneIds(buffer, metaAt, metaEnd);
         if (!ids) return false;
@@ -63,7 +63,7 @@ export class HistoryReplay {
         if (header.bodiesLength !== 0) return false;
         this.index.clear();
       }
-      this.liveFrom = Math.max(this.liveFrom, header.liveFrom);
+      if (header.liveFrom > this.liveFrom) this.liveFrom = header.liveFrom;
       return true;
     };
   }

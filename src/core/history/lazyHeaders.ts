@@ -9,14 +9,17 @@
  * put each object in dictionary mode, several times larger and slower.
  */
 
-/** Request headers as a JSON array, a newline, then the response's (when there was one): `bytes[start, end)`. */
+/**
+ * Request headers as a JSON array, then a newline and the response's when there was a response:
+ * `bytes[start, end)`. Where one line ends is looked up only when a header is read.
+ */
 export interface HeaderBytes {
   readonly bytes: Buffer;
   readonly start: number;
-  readonly requestEnd: number;
   readonly end: number;
 }
 
+const NEWLINE = 0x0a;
 const SLAB_BYTES = 256 * 1024;
 
 /**
@@ -36,14 +39,18 @@ export class HeaderArena {
     const at = this.used;
     from.copy(this.slab, at, start, end);
     this.used += length;
-    const newline = this.slab.indexOf(0x0a, at);
-    const requestEnd = newline >= 0 && newline < at + length ? newline : at + length;
-    return { bytes: this.slab, start: at, requestEnd, end: at + length };
+    return { bytes: this.slab, start: at, end: at + length };
   }
 }
 
 const source = Symbol('rawHeaders bytes');
 type LazyOwner = { [source]?: HeaderBytes };
+
+/** Where the request's line ends: the first newline, or the end when there is no response line. */
+function requestEnd(bytes: HeaderBytes): number {
+  const newline = bytes.bytes.indexOf(NEWLINE, bytes.start);
+  return newline >= 0 && newline < bytes.end ? newline : bytes.end;
+}
 
 function settle(owner: LazyOwner, pick: (bytes: HeaderBytes) => [number, number]): string[] {
   const bytes = owner[source];
@@ -62,7 +69,7 @@ function settle(owner: LazyOwner, pick: (bytes: HeaderBytes) => [number, number]
 
 const requestAccessor: PropertyDescriptor = {
   get(this: LazyOwner): string[] {
-    return settle(this, (bytes) => [bytes.start, bytes.requestEnd]);
+    return settle(this, (bytes) => [bytes.start, requestEnd(bytes)]);
   },
   enumerable: true,
   configurable: true,
@@ -70,16 +77,11 @@ const requestAccessor: PropertyDescriptor = {
 
 const responseAccessor: PropertyDescriptor = {
   get(this: LazyOwner): string[] {
-    return settle(this, (bytes) => [bytes.requestEnd + 1, bytes.end]);
+    return settle(this, (bytes) => [requestEnd(bytes) + 1, bytes.end]);
   },
   enumerable: true,
   configurable: true,
 };
-
-/** Whether the bytes hold a response's headers line at all. */
-export function hasResponseHeaders(bytes: HeaderBytes): boolean {
-  return bytes.requestEnd < bytes.end;
-}
 
 /** Reused for every object, to allocate nothing per call; emptied after each use so it keeps nothing alive. */
 const sourceDescriptor: PropertyDescriptor = { value: undefined, writable: true };

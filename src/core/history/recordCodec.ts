@@ -10,8 +10,8 @@ import { crc32 } from 'node:zlib';
  * `crc` covers everything after it up to the end of the metadata: one checksum per record, which the
  * loader computes for every record. A damaged length fails it like anything else, at the price of
  * reading the (bounded) metadata it claims before knowing. `seq` numbers exchanges in the order they
- * were recorded; `liveFrom` is the lowest `seq` still in the history when the record was queued, so
- * evicting the oldest entries needs no record of its own.
+ * were recorded (0 on other kinds); `liveFrom` is the lowest `seq` still in the history when the record
+ * was queued, so evicting the oldest entries needs no record of its own.
  *
  * The bodies carry no checksum, on purpose. What the log must survive is a process killed mid-write,
  * and such a write only ever leaves the file shorter than the record's (checksummed) lengths say, which

@@ -65,10 +65,6 @@ export function toStoredExchange(exchange: Exchange, headers?: HeaderBytes): Sto
   return stored;
 }
 
-export function recordedBodyBytes(stored: StoredExchange): number {
-  return stored.request.body.recordedBytes + (stored.response?.body.recordedBytes ?? 0);
-}
-
 /** Strips the `recordedBytes` that `BodyInfo` adds, so a read-back body has exactly the recorded shape. */
 function recordedBody(info: BodyInfo, bytes: Buffer): RecordedBody {
   return { bytes, size: info.size, truncated: info.truncated };

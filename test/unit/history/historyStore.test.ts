@@ -95,6 +95,22 @@ describe('HistoryStore', () => {
     assert.equal(await again.store.readExchange('missing'), undefined);
   });
 
+  it('keeps an exchange whose metadata is larger than a read chunk', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir);
+    const base = makeExchange('big-headers');
+    const big: Exchange = { ...base, request: { ...base.request, rawHeaders: ['X-Big', 'v'.repeat(3 * MB), 'X-After', 'ok'] } };
+    store.append(makeExchange('before'));
+    store.append(big);
+    store.append(makeExchange('after'));
+
+    const { store: reopened, report } = await reopen(store, dir);
+    assert.deepEqual(report, { loaded: 3, skippedRecords: 0, skippedBytes: 0 });
+    assert.deepEqual(ids(reopened), ['after', 'big-headers', 'before']);
+    assert.deepEqual(reopened.get('big-headers')?.request.rawHeaders, big.request.rawHeaders);
+    assert.deepEqual(await reopened.readExchange('after'), makeExchange('after'));
+  });
+
   it('updates the index and fires events synchronously, and writes in the background', async () => {
     const dir = await dirs.make();
     const { store } = await open(dir, 5000);
