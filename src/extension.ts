@@ -73,7 +73,9 @@ export function activate(context: vscode.ExtensionContext): WebhookTunnelApi {
       historyView.renderState(state);
       contextKeys.set('webhookTunnel:state', state.kind);
     }),
-    history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.entries().length > 0)),
+    // Only emptiness matters here: `size` is O(1), where `entries()` would rebuild the newest-first list after every
+    // eviction (each append into a full history fires `removed`).
+    history.onDidChange((change) => contextKeys.set('webhookTunnel:hasHistory', change.kind === 'added' || history.size > 0)),
     vscode.workspace.registerTextDocumentContentProvider(exchangeScheme, new ExchangeDocuments(history)),
     ...registerCommands({ tunnel, history, secrets, verification, configuration, protections, historyView, contextKeys, extensionUri: context.extensionUri, exchangePanelHost, extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0') }),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(event, tunnel, history)),

@@ -151,16 +151,8 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** `512 B`, `1.5 KB`, `2.0 MB` (the tree's format). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
+/** `512 B`, `1.5 KB`, `2.0 MB` and `4.2 ms`, `1.25 s`: the tree's formats, so the webview reads the same. */
+export { formatBytes, formatDuration } from '../core/util/format';
 
 /** Named headers' first value, case-insensitively. */
 export function headerOf(headers: readonly HeaderPair[], name: string): string | undefined {

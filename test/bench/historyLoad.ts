@@ -1,9 +1,8 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exchange } from '../../src/core/capture/exchange';
-import { HISTORY_FILE_NAME } from '../../src/core/history/historyFile';
 import { HistoryStore } from '../../src/core/history/historyStore';
 import type { BenchPlan } from './benchConfig';
 import type { HistoryLoadSample } from './historyLoadChild';
@@ -12,6 +11,7 @@ import { median } from './stats';
 
 export interface HistoryLoad {
   readonly entries: number;
+  /** Every segment file together (`history.log` and `history.<n>.log`). */
   readonly fileBytes: number;
   readonly runsMs: readonly number[];
   readonly medianMs: number;
@@ -45,6 +45,16 @@ function openInFreshProcess(dir: string, maxEntries: number): Promise<HistoryLoa
   });
 }
 
+/** `history.log`, the file being appended to, and the sealed segments `history.<n>.log` beside it. */
+const HISTORY_SEGMENT = /^history(?:\.\d+)?\.log$/;
+
+/** The bytes the history takes on disk: every segment file, not only the one being appended to. */
+async function historyBytes(dir: string): Promise<number> {
+  const names = (await readdir(dir)).filter((name) => HISTORY_SEGMENT.test(name));
+  const sizes = await Promise.all(names.map(async (name) => (await stat(join(dir, name))).size));
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
+
 /** Writes `historyLoadEntries` exchanges through the store, closes it, then times opening it in fresh processes. */
 export async function measureHistoryLoad(dir: string, plan: BenchPlan, progress: (line: string) => void): Promise<HistoryLoad> {
   const entries = plan.historyLoadEntries;
@@ -58,7 +68,7 @@ export async function measureHistoryLoad(dir: string, plan: BenchPlan, progress:
     if (i % 500 === 499) await store.flush();
   }
   await store.close();
-  const fileBytes = (await stat(join(dir, HISTORY_FILE_NAME))).size;
+  const fileBytes = await historyBytes(dir);
   const runsMs: number[] = [];
   for (let run = 0; run < plan.historyLoadRuns; run++) {
     const sample = await openInFreshProcess(dir, entries);

@@ -73,7 +73,7 @@ export function otherFigures(figures: BenchFigures): string {
   if (historyLoad.ok) {
     const h = historyLoad.value;
     lines.push(
-      `history load: ${h.entries} exchanges, ${(h.fileBytes / MB).toFixed(1)} MB file, HistoryStore.open ${h.medianMs.toFixed(1)} ms median of ${h.runsMs.length} fresh processes ` +
+      `history load: ${h.entries} exchanges, ${(h.fileBytes / MB).toFixed(1)} MB on disk, HistoryStore.open ${h.medianMs.toFixed(1)} ms median of ${h.runsMs.length} fresh processes ` +
         `(${h.runsMs.map((v) => v.toFixed(1)).join(', ')})`,
     );
   } else lines.push(`history load: n/a (${historyLoad.error})`);

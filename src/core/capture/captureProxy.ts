@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Agent as HttpAgent, createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { Upstream } from '../config/upstream';
+import { CaptureConnection } from './captureConnection';
+import type { ConnectionContext } from './captureConnection';
 import type { Exchange } from './exchange';
-import type { ForwardContext } from './forwardRequest';
-import { forwardRequest } from './forwardRequest';
-import { forwardUpgrade } from './forwardUpgrade';
 
 export interface CaptureProxyOptions {
   readonly upstream: Upstream;
@@ -29,15 +25,18 @@ export class CaptureProxyError extends Error {
   }
 }
 
-/** The in-process HTTP proxy between the tunnel (or a local sender) and the dev server, recording every call. */
+/**
+ * The in-process HTTP proxy between the tunnel (or a local sender) and the dev server, recording every call.
+ * Each sender connection is pinned to a dev-server connection of its own and bytes pass through verbatim
+ * (see CaptureConnection): no HTTP object model is built per call, which is what keeps recording cheaper
+ * than a plain Node http proxy that records nothing.
+ */
 export class CaptureProxy {
   private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
-    private readonly agent: HttpAgent,
-    /** Spliced WebSocket connections: the server no longer tracks them, so close() must. */
-    private readonly upgradedSockets: Set<Duplex>,
+    private readonly connections: Set<CaptureConnection>,
     readonly host: string,
     readonly port: number,
     /** What replays put in their marker header; only code in this process knows it. */
@@ -51,26 +50,19 @@ export class CaptureProxy {
 
   static async start(options: CaptureProxyOptions): Promise<CaptureProxy> {
     const host = options.host ?? '127.0.0.1';
-    const agentOptions = { keepAlive: true, maxFreeSockets: 64, scheduling: 'lifo' as const };
-    const agent = options.upstream.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
-    const context: ForwardContext = {
+    const context: ConnectionContext = {
       upstream: options.upstream,
-      agent,
       maxBodyBytes: options.maxBodyBytes,
       upstreamTimeoutMs: options.upstreamTimeoutMs,
       record: options.onExchange,
       replayToken: randomBytes(16).toString('hex'),
     };
-    const server = createServer({ keepAlive: true });
-    // Webhook senders may stream large bodies slowly; the upstream timeout is what bounds a stuck call.
-    server.requestTimeout = 0;
-    server.on('request', (req, res) => forwardRequest(context, req, res));
-    const upgradedSockets = new Set<Duplex>();
-    const track = (socket: Duplex): void => {
-      upgradedSockets.add(socket);
-      socket.once('close', () => upgradedSockets.delete(socket));
-    };
-    server.on('upgrade', (req, socket: Duplex, head: Buffer) => forwardUpgrade(context, req, socket, head, track));
+    const connections = new Set<CaptureConnection>();
+    // Half-open: a sender may send its request and FIN (the tunnel relays a public client's half-close), and still read the answer.
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      const connection = new CaptureConnection(context, socket, () => connections.delete(connection));
+      connections.add(connection);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (cause: NodeJS.ErrnoException) => {
         const why = cause.code === 'EADDRINUSE' ? `port ${options.port} is already in use; pick another in "webhookTunnel.capture.port" or use 0 for any free port` : cause.message;
@@ -78,16 +70,14 @@ export class CaptureProxy {
       });
       server.listen(options.port ?? 0, host, () => resolve());
     });
-    return new CaptureProxy(server, agent, upgradedSockets, host, (server.address() as AddressInfo).port, context.replayToken);
+    return new CaptureProxy(server, connections, host, (server.address() as AddressInfo).port, context.replayToken);
   }
 
   /** Stops accepting calls and cuts the open ones, so Stop Tunnel is immediate. Idempotent. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.server.close(() => resolve());
-      this.server.closeAllConnections();
-      for (const socket of this.upgradedSockets) socket.destroy();
-      this.agent.destroy();
+      for (const connection of this.connections) connection.destroy();
     });
     return this.closing;
   }

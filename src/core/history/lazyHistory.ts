@@ -31,6 +31,11 @@ export class LazyHistory implements Disposable {
     return this.store?.entries() ?? [];
   }
 
+  /** How many calls `entries()` would list, without building that list. */
+  get size(): number {
+    return this.store?.size ?? 0;
+  }
+
   get(id: string): StoredExchange | undefined {
     return this.store?.get(id);
   }

@@ -1,3 +1,6 @@
+// Pure, dependency-free formatting. The webview bundle uses it too (through src/shared/bodyFormat.ts), so keep
+// it free of Node and VS Code APIs.
+
 /** "just now", "42s ago", "5m ago", "3h ago", "2d ago": short enough for a tree description. */
 export function formatAge(elapsedMs: number): string {
   const seconds = Math.max(0, Math.floor(elapsedMs / 1000));
