@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Upstream } from '../config/upstream';
 import { timeoutPage, unreachablePage } from './errorPages';
 import type { Exchange, ExchangeError } from './exchange';
+import { headerValue } from './exchange';
 import { HeadError, parseRequestHead, parseResponseHead } from './httpHead';
 import { InFlightExchange } from './inFlightExchange';
 import type { BodyFraming, FramerEvents } from './messageFramer';
@@ -70,6 +71,8 @@ export class CaptureConnection {
   constructor(
     private readonly context: ConnectionContext,
     private readonly client: Socket,
+    /** `tunnel`: the ngrok listener's private socket, whose calls name their sender in X-Forwarded-For. */
+    private readonly via: 'local' | 'tunnel',
     private readonly onClosed: () => void,
   ) {
     this.clientAddress = client.remoteAddress ?? '';
@@ -375,7 +378,7 @@ export class CaptureConnection {
 
   private settle(exchange: InFlightExchange): void {
     if (!exchange.complete) return;
-    const record = exchange.take(this.clientAddress, this.context.upstream.origin);
+    const record = exchange.take(this.via === 'tunnel' ? forwardedFor(exchange.rawHeaders) : this.clientAddress, this.context.upstream.origin);
     if (record) this.context.record(record);
   }
 
@@ -434,6 +437,11 @@ export class CaptureConnection {
     this.outTarget = this.outBytes = undefined;
     if (!target.destroyed && !target.writableEnded) target.write(bytes);
   }
+}
+
+/** The public sender as the edge names it: the first X-Forwarded-For entry (only the tunnel's socket is trusted with it). */
+function forwardedFor(rawHeaders: readonly string[]): string {
+  return headerValue(rawHeaders, 'x-forwarded-for')?.split(',')[0]?.trim() ?? '';
 }
 
 function statusText(status: number): string {

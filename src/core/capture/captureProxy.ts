@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Upstream } from '../config/upstream';
 import { CaptureConnection } from './captureConnection';
 import type { ConnectionContext } from './captureConnection';
@@ -33,10 +36,12 @@ export class CaptureProxyError extends Error {
  */
 export class CaptureProxy {
   private closing: Promise<void> | undefined;
+  private tunnelDoor: Promise<{ readonly server: Server; readonly dir: string; readonly path: string }> | undefined;
 
   private constructor(
     private readonly server: Server,
     private readonly connections: Set<CaptureConnection>,
+    private readonly accept: (via: 'local' | 'tunnel') => (socket: Socket) => void,
     readonly host: string,
     readonly port: number,
     /** What replays put in their marker header; only code in this process knows it. */
@@ -58,11 +63,14 @@ export class CaptureProxy {
       replayToken: randomBytes(16).toString('hex'),
     };
     const connections = new Set<CaptureConnection>();
+    const accept =
+      (via: 'local' | 'tunnel') =>
+      (socket: Socket): void => {
+        const connection = new CaptureConnection(context, socket, via, () => connections.delete(connection));
+        connections.add(connection);
+      };
     // Half-open: a sender may send its request and FIN (the tunnel relays a public client's half-close), and still read the answer.
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-      const connection = new CaptureConnection(context, socket, () => connections.delete(connection));
-      connections.add(connection);
-    });
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, accept('local'));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (cause: NodeJS.ErrnoException) => {
         const why = cause.code === 'EADDRINUSE' ? `port ${options.port} is already in use; pick another in "webhookTunnel.capture.port" or use 0 for any free port` : cause.message;
@@ -70,15 +78,49 @@ export class CaptureProxy {
       });
       server.listen(options.port ?? 0, host, () => resolve());
     });
-    return new CaptureProxy(server, connections, host, (server.address() as AddressInfo).port, context.replayToken);
+    return new CaptureProxy(server, connections, accept, host, (server.address() as AddressInfo).port, context.replayToken);
+  }
+
+  /**
+   * Where the ngrok listener forwards to. On Linux and macOS, a Unix socket in a folder only this user can
+   * enter: a local hop through it costs the SDK and this process less than TCP loopback, and no other local
+   * process can pass its calls off as the tunnel's (whose sender address comes from X-Forwarded-For).
+   * On Windows, and if the socket cannot be made, the proxy's TCP address.
+   */
+  async tunnelAddress(): Promise<string> {
+    if (process.platform === 'win32') return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    this.tunnelDoor ??= (async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'webhook-tunnel-'));
+      const path = join(dir, 'tunnel.sock');
+      const server = createServer({ allowHalfOpen: true }, this.accept('tunnel'));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(path, () => resolve());
+        });
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+      return { server, dir, path };
+    })();
+    try {
+      return (await this.tunnelDoor).path;
+    } catch {
+      this.tunnelDoor = undefined;
+      return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    }
   }
 
   /** Stops accepting calls and cuts the open ones, so Stop Tunnel is immediate. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
+    this.closing ??= (async () => {
+      const door = await this.tunnelDoor?.catch(() => undefined);
+      const closed = [this.server, ...(door ? [door.server] : [])].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       for (const connection of this.connections) connection.destroy();
-    });
+      await Promise.all(closed);
+      if (door) await rm(door.dir, { recursive: true, force: true });
+    })();
     return this.closing;
   }
 }

@@ -69,7 +69,7 @@ export class TunnelController implements Disposable {
         }
         const tunnel = new PublicTunnel({
           session: publicSettings.session,
-          listener: { ...publicSettings.listener, forwardTo: `${proxy.host}:${proxy.port}` },
+          listener: { ...publicSettings.listener, forwardTo: await proxy.tunnelAddress() },
           errorContext: { serverAddr: route.serverAddr, domain: publicSettings.listener.domain, caCertificate: publicSettings.caCertificatePath },
           backoffBaseMs: publicSettings.backoffBaseMs,
           log: this.log,
@@ -99,7 +99,7 @@ export class TunnelController implements Disposable {
       const tunnel = this.publicTunnel;
       const proxy = this.proxy;
       if (!tunnel || !proxy) return;
-      await tunnel.relisten({ ...listener, forwardTo: `${proxy.host}:${proxy.port}` });
+      await tunnel.relisten({ ...listener, forwardTo: await proxy.tunnelAddress() });
       this.publicListener = listener;
     });
   }

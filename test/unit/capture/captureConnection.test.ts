@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { dirname } from 'node:path';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { CaptureProxy } from '../../../src/core/capture/captureProxy';
 import type { Exchange } from '../../../src/core/capture/exchange';
@@ -231,5 +233,38 @@ describe('CaptureProxy at the byte level', () => {
     const [exchange] = await records(1);
     assert.equal(exchange!.response?.synthetic, true);
     assert.match(exchange!.error?.message ?? '', /not valid HTTP\/1\.1: the status line "SSH-2\.0-OpenSSH" is not HTTP\/1\.x/);
+  });
+
+  it('opens a Unix socket only this user can reach for the tunnel, and records its calls from X-Forwarded-For', async function () {
+    if (process.platform === 'win32') this.skip();
+    const upstream = await rawUpstream((socket, received) => {
+      if (received.toString().endsWith('\r\n\r\n')) socket.write('HTTP/1.1 204 No Content\r\n\r\n');
+    });
+    cleanups.push(() => upstream.close());
+    const { proxy, records } = await proxyFor(upstream.origin);
+    const path = await proxy.tunnelAddress();
+    assert.equal(await proxy.tunnelAddress(), path, 'one socket per proxy');
+    assert.equal(statSync(dirname(path)).mode & 0o077, 0, 'the folder is private to the user');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(path);
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.once('error', reject);
+      socket.write('POST /hook HTTP/1.1\r\nHost: x.ngrok.app\r\nX-Forwarded-For: 203.0.113.9, 10.0.0.1\r\nContent-Length: 0\r\n\r\n');
+    });
+    assert.match(answer, /^HTTP\/1\.1 204 No Content/);
+    const local = await rawExchange(proxy.port, ['GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 198.51.100.1\r\n\r\n'], (text) => text.includes('\r\n\r\n'));
+    assert.match(local, /^HTTP\/1\.1 204/);
+    const [viaTunnel, viaLoopback] = await records(2);
+    assert.equal(viaTunnel!.clientAddress, '203.0.113.9');
+    assert.equal(viaLoopback!.clientAddress, '127.0.0.1', 'a local sender cannot claim another address');
+    await proxy.close();
+    assert.throws(() => statSync(dirname(path)), /ENOENT/, 'closing removes the socket and its folder');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { HeadError, parseRequestHead, parseResponseHead } from '../../../src/core/capture/httpHead';
+import { parseRequestHead, parseResponseHead } from '../../../src/core/capture/httpHead';
+import type { HeadError } from '../../../src/core/capture/httpHead';
 import type { BodyFraming } from '../../../src/core/capture/messageFramer';
 import { MAX_HEAD_BYTES, MessageFramer } from '../../../src/core/capture/messageFramer';
 import { requestFraming, responseFraming } from '../../../src/core/capture/wireHeads';

@@ -71,6 +71,8 @@ describe('Tunnel lifecycle against the local edge (real SDK)', function () {
     assert.deepEqual(received.at(-1)?.body, body);
     await waitUntil(() => recorded.length === 1, 'the call to be captured');
     assert.equal(recorded[0]!.request.body.size, body.length);
+    // The SDK reaches the proxy through its own socket; the recorded sender is the public client the edge names.
+    assert.equal(recorded[0]!.clientAddress, '127.0.0.1');
 
     const auth = edge.records.auths.at(-1)!.request;
     assert.match(auth.Extra.UserAgent ?? '', /^webhook-tunnel\/9\.9\.9 /);
