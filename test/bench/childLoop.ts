@@ -2,6 +2,7 @@
  * The child side of the fork IPC protocol (childProtocol.ts), shared by every bench child that serves:
  * answer `settle`, `memory` and `close` from the parent, and exit when the parent goes away.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BenchServer } from './benchServer';
 import type { ChildMessage, MemoryFigures, ParentMessage, ReadyMessage } from './childProtocol';
@@ -19,7 +20,8 @@ export async function measureMemory(server: Pick<BenchServer, 'settle' | 'record
   await nextTurn();
   gc();
   const usage = process.memoryUsage();
-  return { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, recorded: server.recorded() };
+  const youngGeneration = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+  return { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, youngGeneration, external: usage.external, arrayBuffers: usage.arrayBuffers, recorded: server.recorded() };
 }
 
 /** Serves the parent's requests for `server`, then says `ready`. */

@@ -48,6 +48,12 @@ export interface MemoryFigures {
   readonly rss: number;
   readonly heapUsed: number;
   readonly heapTotal: number;
+  /**
+   * V8's new space as reserved now. V8 doubles it (up to 16 MiB a semi-space) each time as much as its
+   * size has survived collections, so a fresh process that starts retaining anything grows it: reported
+   * apart so that heap sizing can be told from what the tunnel holds.
+   */
+  readonly youngGeneration: number;
   readonly external: number;
   readonly arrayBuffers: number;
   readonly recorded: number;

@@ -72,6 +72,7 @@ export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
       `memory of a running tunnel (extension core + history open, GC'd): RSS ${mb(m.before.rss)} MB before start → ${mb(m.online.rss)} online (+${mb(m.onlineAddedBytes)}) ` +
         `→ ${mb(m.after.rss)} after ${m.requests} requests through it (+${mb(m.addedBytes)}); heap used ${mb(m.before.heapUsed)} → ${mb(m.online.heapUsed)} → ${mb(m.after.heapUsed)} MB, ` +
         `heap total ${mb(m.before.heapTotal)} → ${mb(m.online.heapTotal)} → ${mb(m.after.heapTotal)} MB, ` +
+        `V8 young generation ${mb(m.before.youngGeneration)} → ${mb(m.after.youngGeneration)} MB (of the RSS added, ${mb(m.after.youngGeneration - m.before.youngGeneration)} MB is V8 growing its young generation), ` +
         `external ${mb(m.before.external)} → ${mb(m.after.external)} MB; ${m.after.recorded} exchanges recorded` +
         (m.failed ? `, ${m.failed} failed (${m.firstError ?? '?'})` : ''),
     );

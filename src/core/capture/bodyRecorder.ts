@@ -21,9 +21,32 @@ export class BodyRecorder {
   };
 
   finish(): RecordedBody {
-    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept);
-    return { bytes, size: this.seen, truncated: this.seen > this.kept };
+    const truncated = this.seen > this.kept;
+    if (this.chunks.length <= 1) return { bytes: this.chunks[0] ?? EMPTY, size: this.seen, truncated };
+    return new PiecewiseBody(this.chunks, this.kept, this.seen, truncated);
   }
 }
 
-export const emptyBody: RecordedBody = { bytes: Buffer.alloc(0), size: 0, truncated: false };
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A body that arrived in several pieces (any over 64 KiB does). Joining them would copy the whole body and
+ * allocate as much again, which at 256 KiB costs more than the rest of recording; so they stay apart.
+ */
+class PiecewiseBody implements RecordedBody {
+  private joined: Buffer | undefined;
+
+  constructor(
+    readonly pieces: readonly Buffer[],
+    private readonly keptBytes: number,
+    readonly size: number,
+    readonly truncated: boolean,
+  ) {}
+
+  get bytes(): Buffer {
+    this.joined ??= Buffer.concat(this.pieces, this.keptBytes);
+    return this.joined;
+  }
+}
+
+export const emptyBody: RecordedBody = { bytes: EMPTY, size: 0, truncated: false };

@@ -6,6 +6,11 @@
 /** A recorded body: at most `maxBodyBytes` of it is kept; `size` is what really passed. */
 export interface RecordedBody {
   readonly bytes: Buffer;
+  /**
+   * The kept bytes in the pieces they arrived in, when there were several: the history store writes them
+   * as they are, and `bytes` joins them only if something asks for it (on the capture path nothing does).
+   */
+  readonly pieces?: readonly Buffer[];
   /** Bytes that passed through the proxy, which is more than `bytes.length` when truncated. */
   readonly size: number;
   readonly truncated: boolean;
@@ -79,4 +84,12 @@ export function headerValue(rawHeaders: readonly string[], name: string): string
     if (rawHeaders[i]!.toLowerCase() === wanted) return rawHeaders[i + 1];
   }
   return undefined;
+}
+
+/** How many bytes of a body were kept (`bytes.length`), without joining its pieces. */
+export function keptLength(body: RecordedBody): number {
+  if (!body.pieces) return body.bytes.length;
+  let length = 0;
+  for (const piece of body.pieces) length += piece.length;
+  return length;
 }

@@ -1,4 +1,5 @@
-import type { Exchange } from '../capture/exchange';
+import type { Exchange, RecordedBody } from '../capture/exchange';
+import { keptLength } from '../capture/exchange';
 import { asciiJson, encodeExchangeMeta } from './exchangeMeta';
 import { encodeRecord, HEADER_SIZE, RecordKind, stampRecord } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
@@ -16,13 +17,18 @@ import type { StoredExchange } from './storedExchange';
  * own bytes when first needed. The caller stamps the record (`stampRecord`) once it knows seq and liveFrom.
  */
 export function encodeExchangeRecord(exchange: Exchange): { stored: StoredExchange; record: EncodedRecord } {
-  const meta = encodeExchangeMeta(exchange, { request: exchange.request.body.bytes.length, response: exchange.response?.body.bytes.length ?? 0 });
-  const bodies = [exchange.request.body.bytes];
-  if (exchange.response) bodies.push(exchange.response.body.bytes);
+  const meta = encodeExchangeMeta(exchange, { request: keptLength(exchange.request.body), response: exchange.response ? keptLength(exchange.response.body) : 0 });
+  const bodies = [...piecesOf(exchange.request.body)];
+  if (exchange.response) bodies.push(...piecesOf(exchange.response.body));
   const record = encodeRecord(RecordKind.exchange, meta.text, bodies);
   const head = record.chunks[0]!;
   const stored = toStoredExchange(exchange, { bytes: head, start: HEADER_SIZE + meta.headersAt, end: head.length });
   return { stored, record };
+}
+
+/** A body's bytes as written: the pieces it arrived in, never joined just to be written. */
+function piecesOf(body: RecordedBody): readonly Buffer[] {
+  return body.pieces ?? [body.bytes];
 }
 
 /** With no ids, a tombstone only records a new `liveFrom`: entries evicted without an append to carry it. */

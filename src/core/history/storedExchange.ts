@@ -1,4 +1,5 @@
 import type { Exchange, RecordedBody, RecordedRequest, RecordedResponse } from '../capture/exchange';
+import { keptLength } from '../capture/exchange';
 import { withLazyRequestHeaders, withLazyResponseHeaders } from './lazyHeaders';
 import type { HeaderBytes } from './lazyHeaders';
 
@@ -30,7 +31,7 @@ void covered;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function bodyInfo(body: RecordedBody): BodyInfo {
-  return { size: body.size, truncated: body.truncated, recordedBytes: body.bytes.length };
+  return { size: body.size, truncated: body.truncated, recordedBytes: keptLength(body) };
 }
 
 function storedResponse(response: RecordedResponse, headers: HeaderBytes | undefined): StoredResponse {

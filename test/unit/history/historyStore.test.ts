@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BodyRecorder } from '../../../src/core/capture/bodyRecorder';
 import type { Exchange } from '../../../src/core/capture/exchange';
 import { HistoryStore } from '../../../src/core/history/historyStore';
 import type { HistoryChange, HistoryLoadReport } from '../../../src/core/history/historyStore';
@@ -93,6 +94,23 @@ describe('HistoryStore', () => {
     assert.deepEqual(again.store.entries(), before);
     for (const exchange of exchanges) assert.deepEqual(await again.store.readExchange(exchange.id), exchange);
     assert.equal(await again.store.readExchange('missing'), undefined);
+  });
+
+  it('writes a body kept in the pieces it arrived in, truncated mid-piece, without joining it first', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir);
+    const recorder = new BodyRecorder(150_000);
+    const pieces = [patternBytes(65_536, 1), patternBytes(65_536, 2), patternBytes(65_536, 3)];
+    for (const piece of pieces) recorder.push(piece);
+    const body = recorder.finish();
+    assert.equal(body.pieces?.length, 3, 'kept apart');
+    const base = makeExchange('pieces');
+    store.append({ ...base, request: { ...base.request, body } });
+    const again = await reopen(store, dir);
+    const read = await again.store.readExchange('pieces');
+    assert.deepEqual(read?.request.body, { bytes: Buffer.concat(pieces).subarray(0, 150_000), size: 3 * 65_536, truncated: true });
+    assert.deepEqual(body.bytes, read?.request.body.bytes, 'joined on demand, the same bytes');
+    assert.deepEqual(again.store.get('pieces')?.request.body, { size: 3 * 65_536, truncated: true, recordedBytes: 150_000 });
   });
 
   it('keeps an exchange whose metadata is larger than a read chunk', async () => {
