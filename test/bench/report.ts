@@ -17,8 +17,9 @@ export function table(header: readonly string[], rows: readonly (readonly string
 export const num = (value: number | null | undefined, digits: number): string => (value == null || !Number.isFinite(value) ? '—' : value.toFixed(digits));
 const size = (bytes: number): string => `${bytes / KB} KB`;
 
-export function matrixTable(cells: readonly CellFigures[], plan: MatrixPlan): string {
-  const rows = cells.map((cell) => [
+/** One throughput cell as a table row: body, concurrency, variant, req/s, p50, p99, CPU, `extraCpu`…, requests, failures. */
+export function cellRow(cell: CellFigures, extraCpu: readonly string[] = []): string[] {
+  return [
     size(cell.bodyBytes),
     `c${cell.concurrency}`,
     VARIANT_LABELS[cell.variant],
@@ -26,9 +27,14 @@ export function matrixTable(cells: readonly CellFigures[], plan: MatrixPlan): st
     num(cell.p50Ms, 3),
     num(cell.p99Ms, 3),
     num(cell.cpuUsPerRequest, 0),
+    ...extraCpu,
     String(cell.requests),
     cell.failed === 0 ? '0' : `${cell.failed} (${cell.firstError ?? '?'})`,
-  ]);
+  ];
+}
+
+export function matrixTable(cells: readonly CellFigures[], plan: MatrixPlan): string {
+  const rows = cells.map((cell) => cellRow(cell));
   return [
     `Throughput: ${plan.rounds} interleaved rounds × ${plan.roundMs} ms per variant and cell (after a ${plan.warmupMs} ms warmup round each).`,
     'CPU = utime+stime of the proxy process (/proc/<pid>/stat, all threads) per completed request, history writes included.',

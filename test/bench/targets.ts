@@ -29,7 +29,8 @@ export interface BenchFigures {
 const KB = 1024;
 const MB = 1024 * 1024;
 
-function check(target: string, value: number | undefined, limit: number, kind: 'atLeast' | 'atMost', format: (v: number) => string, missing = 'not measured'): TargetCheck {
+/** A figure against its limit: PASS or MISS, or n/a (with why) when it was not measured. */
+export function check(target: string, value: number | undefined, limit: number, kind: 'atLeast' | 'atMost', format: (v: number) => string, missing = 'not measured'): TargetCheck {
   if (value === undefined || !Number.isFinite(value)) return { verdict: 'n/a', target, measured: missing };
   const ok = kind === 'atLeast' ? value >= limit : value <= limit;
   return { verdict: ok ? 'PASS' : 'MISS', target, measured: format(value) };

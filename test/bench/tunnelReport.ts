@@ -1,7 +1,7 @@
 /** The tunnel phase's tables, lines and targets (tunnelBench.ts), in the style of report.ts and targets.ts. */
 import type { MatrixPlan } from './benchConfig';
-import { VARIANT_LABELS } from './benchConfig';
-import { num, table } from './report';
+import { cellRow, num, table } from './report';
+import { check } from './targets';
 import type { TargetCheck } from './targets';
 import type { TunnelFigures } from './tunnelBench';
 
@@ -9,11 +9,6 @@ const KB = 1024;
 const MB = 1024 * 1024;
 
 const x = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)}×`);
-
-function check(target: string, value: number | undefined, limit: number, kind: 'atLeast' | 'atMost', format: (v: number) => string, missing: string): TargetCheck {
-  if (value === undefined || !Number.isFinite(value)) return { verdict: 'n/a', target, measured: missing };
-  return { verdict: (kind === 'atLeast' ? value >= limit : value <= limit) ? 'PASS' : 'MISS', target, measured: format(value) };
-}
 
 export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
   const lines: string[] = [
@@ -24,18 +19,7 @@ export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
   ];
   const { throughput, start, memory } = figures;
   if (throughput.ok) {
-    const rows = throughput.value.cells.map((cell) => [
-      `${cell.bodyBytes / KB} KB`,
-      `c${cell.concurrency}`,
-      VARIANT_LABELS[cell.variant],
-      Math.round(cell.reqPerSec).toLocaleString('en-US'),
-      num(cell.p50Ms, 3),
-      num(cell.p99Ms, 3),
-      num(cell.cpuUsPerRequest, 0),
-      num(cell.edgeCpuUsPerRequest, 0),
-      String(cell.requests),
-      cell.failed === 0 ? '0' : `${cell.failed} (${cell.firstError ?? '?'})`,
-    ]);
+    const rows = throughput.value.cells.map((cell) => cellRow(cell, [num(cell.edgeCpuUsPerRequest, 0)]));
     lines.push(table(['body', 'conc', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'agent CPU µs/req', 'edge CPU µs/req', 'requests', 'failed'], rows), '');
     const ratioRows = throughput.value.ratios.map((r) => [
       `${r.bodyBytes / KB} KB`,

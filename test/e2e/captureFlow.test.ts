@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import { openWorkbench, recordFailure, repoRoot, showHistoryView, startLocalTunnel, statusItem } from './workbench';
 import type { Workbench } from './workbench';
 
 function post(url: string, body: string): Promise<number> {
@@ -44,10 +44,7 @@ describe('UI: Start Tunnel from the palette, a webhook appears in the tree', fun
 
   it('shows the address in the status bar, lists the POST, copies on click, and keeps the history across a reload', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    const status = page.locator(statusItem);
-    await status.filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
-    const address = `http://${(/127\.0\.0\.1:\d+/.exec((await status.textContent()) ?? '') ?? [''])[0]}`;
+    const address = await startLocalTunnel(page);
 
     assert.equal(await post(`${address}/webhooks/github`, JSON.stringify({ ref: 'refs/heads/main', commits: [] })), 200);
     await showHistoryView(page);
@@ -55,7 +52,7 @@ describe('UI: Start Tunnel from the palette, a webhook appears in the tree', fun
     await row.waitFor({ timeout: 15_000 });
     assert.match((await row.textContent()) ?? '', /200 · just now/);
 
-    await status.click();
+    await page.locator(statusItem).click();
     await page.locator('.statusbar', { hasText: `Copied ${address}` }).waitFor({ timeout: 10_000 });
     await row.hover();
     await page.screenshot({ path: join(screenshots, 'ui-capture.png') });

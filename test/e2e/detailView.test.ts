@@ -5,7 +5,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { openWorkbench, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import { openWorkbench, repoRoot, runCommand, showHistoryView, startLocalTunnel, verifyWebhooksFrom } from './workbench';
 import type { Workbench } from './workbench';
 
 function post(url: string, headers: Record<string, string | string[]>, body: string): Promise<number> {
@@ -48,10 +48,7 @@ describe('UI: the detail/replay panel opened from the history', function () {
     await new Promise<void>((resolve) => devServer.listen(0, '127.0.0.1', resolve));
     workbench = await openWorkbench({ 'webhookTunnel.upstream': `http://127.0.0.1:${(devServer.address() as AddressInfo).port}`, 'webhookTunnel.publicUrl': false });
     const { page } = workbench;
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    const status = page.locator(statusItem);
-    await status.filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
-    const address = `http://${(/127\.0\.0\.1:\d+/.exec((await status.textContent()) ?? '') ?? [''])[0]}`;
+    const address = await startLocalTunnel(page);
     const push = JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'octo/hello' }, commits: [{ id: 'c0ffee', message: 'Fix the flux capacitor' }] });
     const signature = `sha256=${createHmac('sha256', secret).update(push).digest('hex')}`;
     const headers = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'X-Hub-Signature-256': signature, 'X-Trace': ['one', 'two'] };
@@ -157,18 +154,8 @@ describe('UI: the detail/replay panel opened from the history', function () {
   it('verifies with the secret set through Verify Webhooks From…, and re-signs an edited replay', async () => {
     const { page } = workbench;
     // The reload stopped the tunnel; replays go through its capture proxy.
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    await page.locator(statusItem).filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
-    await runCommand(page, 'Webhook Tunnel: Verify Webhooks From…');
-    const input = page.locator('.quick-input-widget input');
-    await input.fill('github');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'GitHub' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'GitHub webhook secret' }).waitFor();
-    await input.fill(secret);
-    await page.keyboard.press('Enter');
-    // The box closes once the secret is taken; a click elsewhere before that would cancel it.
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await startLocalTunnel(page);
+    await verifyWebhooksFrom(page, 'GitHub', secret);
 
     await showHistoryView(page);
     const panel = panelFrame(page);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEdge } from '../edge/localEdge';
 import { publicRequest } from '../unit/edge/sdkHarness';
-import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem, statusTooltip } from './workbench';
+import { openWorkbench, publicHostShown, recordFailure, repoRoot, runCommand, showHistoryView, startPublicTunnel, statusItem, statusTooltip } from './workbench';
 import type { Workbench } from './workbench';
 
 describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start runs it', function () {
@@ -46,10 +46,7 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
 
   it('shows the public URL in the status bar with a tooltip naming the local edge, and the webhook in the tree', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    const status = page.locator(statusItem);
-    await status.filter({ hasText: /[a-f0-9]+\.localhost:\d+/ }).waitFor({ timeout: 30_000 });
-    const shown = /([a-f0-9]+\.localhost:\d+)/.exec((await status.textContent()) ?? '')![1]!;
+    const shown = await startPublicTunnel(page);
     assert.equal(new URL(edge.tunnels()[0]!.url).host, shown);
 
     const response = await publicRequest(`http://${shown}/webhooks/github`, { method: 'POST', rawHeaders: ['Content-Type', 'application/json', 'X-GitHub-Event', 'ping'], body: Buffer.from('{"zen":"Speak like a human."}') });
@@ -58,7 +55,7 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
     const row = page.locator('.monaco-list-row', { hasText: 'POST /webhooks/github' });
     await row.waitFor({ timeout: 15_000 });
 
-    await status.hover();
+    await page.locator(statusItem).hover();
     const tooltip = page.locator('.monaco-hover', { hasText: 'LOCAL test edge' });
     await tooltip.waitFor({ timeout: 10_000 });
     const text = (await tooltip.textContent()) ?? '';
@@ -70,8 +67,7 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
 
   it('toggles basic auth from the palette: the status bar tooltip and the edge both change', async () => {
     const { page } = workbench;
-    const status = page.locator(statusItem);
-    const shown = /([a-f0-9]+\.localhost:\d+)/.exec((await status.textContent()) ?? '')![1]!;
+    const shown = await publicHostShown(page);
     await runCommand(page, 'Webhook Tunnel: Toggle Basic Auth');
     const input = page.locator('.quick-input-widget input');
     await page.locator('.quick-input-widget', { hasText: 'user name' }).waitFor();

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { openWorkbench, recordFailure, repoRoot, runCommand, showHistoryView, statusItem } from './workbench';
+import { openWorkbench, recordFailure, repoRoot, showHistoryView, startLocalTunnel, verifyWebhooksFrom } from './workbench';
 import type { Workbench } from './workbench';
 
 const secret = "It's a Secret to Everybody";
@@ -49,22 +49,9 @@ describe('UI: Verify Webhooks From… and the signature verdict in the tree', fu
 
   it('picks GitHub by name, takes the secret in a password box, and marks a signed push valid and a forged one invalid', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Webhook Tunnel: Verify Webhooks From…');
-    const input = page.locator('.quick-input-widget input');
-    await input.fill('github');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'GitHub' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'GitHub webhook secret' }).waitFor();
-    assert.equal(await input.getAttribute('type'), 'password');
-    await input.fill(secret);
-    await page.keyboard.press('Enter');
-    // The box closes once the secret is taken; typing on before that would cancel it.
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    assert.equal(await verifyWebhooksFrom(page, 'GitHub', secret), 'password');
 
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    const status = page.locator(statusItem);
-    await status.filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
-    const address = `http://${/127\.0\.0\.1:\d+/.exec((await status.textContent()) ?? '')![0]}`;
+    const address = await startLocalTunnel(page);
 
     const good = `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
     assert.equal(await post(`${address}/webhooks/github`, payload, good), 200);

@@ -100,3 +100,46 @@ export async function statusTooltip(page: Page, text: string | RegExp, timeoutMs
     }
   }
 }
+
+const PUBLIC_HOST = /([a-f0-9]+\.localhost:\d+)/;
+
+/** Runs Start Tunnel from the palette and returns the public `<name>.localhost:<port>` once the status bar shows it. */
+export async function startPublicTunnel(page: Page): Promise<string> {
+  await runCommand(page, 'Webhook Tunnel: Start Tunnel');
+  const status = page.locator(statusItem);
+  await status.filter({ hasText: PUBLIC_HOST }).waitFor({ timeout: 30_000 });
+  return publicHostShown(page);
+}
+
+/** The public `<name>.localhost:<port>` the status bar shows now. */
+export async function publicHostShown(page: Page): Promise<string> {
+  return PUBLIC_HOST.exec((await page.locator(statusItem).textContent()) ?? '')![1]!;
+}
+
+const LOCAL_ADDRESS = /127\.0\.0\.1:\d+/;
+
+/** Runs Start Tunnel from the palette (local mode) and returns the capture proxy's `http://127.0.0.1:<port>` once shown. */
+export async function startLocalTunnel(page: Page): Promise<string> {
+  await runCommand(page, 'Webhook Tunnel: Start Tunnel');
+  const status = page.locator(statusItem);
+  await status.filter({ hasText: LOCAL_ADDRESS }).waitFor({ timeout: 30_000 });
+  return `http://${(LOCAL_ADDRESS.exec((await status.textContent()) ?? '') ?? [''])[0]}`;
+}
+
+/**
+ * Verify Webhooks From… → `provider` picked by name → `secret` typed into the secret box. Resolves once the box has
+ * closed (the secret is taken; a click or key before that would cancel it), with the box's input type.
+ */
+export async function verifyWebhooksFrom(page: Page, provider: string, secret: string): Promise<string | null> {
+  await runCommand(page, 'Webhook Tunnel: Verify Webhooks From…');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(provider.toLowerCase());
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: provider }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: `${provider} webhook secret` }).waitFor();
+  const inputType = await input.getAttribute('type');
+  await input.fill(secret);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  return inputType;
+}

@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { WebhookTunnelApi } from '../../src/extension';
-import { LocalEdge } from '../edge/localEdge';
+import type { LocalEdge } from '../edge/localEdge';
 import { publicRequest, waitUntil } from '../unit/edge/sdkHarness';
+import { useLocalEdge } from './localEdgeSetup';
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -26,6 +25,7 @@ describe('Protections reach the edge as Traffic Policy (extension host, real SDK
     req.on('end', () => res.end('ok'));
   });
   let edge: LocalEdge;
+  let local: Awaited<ReturnType<typeof useLocalEdge>>;
   let api: WebhookTunnelApi;
   const lastPolicy = (): { on_http_request?: Array<{ actions: Array<{ type: string; config?: Record<string, unknown> }> }> } => {
     const text = edge.records.binds.at(-1)?.request.Opts.TrafficPolicy;
@@ -35,26 +35,16 @@ describe('Protections reach the edge as Traffic Policy (extension host, real SDK
 
   before(async () => {
     api = await vscode.extensions.getExtension<WebhookTunnelApi>('webhooktunnel.webhook-tunnel')!.activate();
-    edge = await LocalEdge.start();
-    const caPath = join(mkdtempSync(join(tmpdir(), 'wt-ca-')), 'edge-ca.pem');
-    writeFileSync(caPath, edge.caPem);
-    await new Promise<void>((resolve) => devServer.listen(0, '127.0.0.1', resolve));
-    await config().update('upstream', `127.0.0.1:${(devServer.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
-    await config().update('ngrok.serverAddr', edge.serverAddr, vscode.ConfigurationTarget.Global);
-    await config().update('ngrok.caCertificate', caPath, vscode.ConfigurationTarget.Global);
-    process.env.NGROK_AUTHTOKEN = 'integration-test-token';
+    local = await useLocalEdge(devServer, ['ipRestrictions.enabled', 'ipRestrictions.allow', 'webhookVerification.provider']);
+    edge = local.edge;
     process.env.WT_TEST_PASSWORD = password;
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('webhookTunnel.stopTunnel');
+    await local.restore();
     rmSync(tomlPath, { force: true });
-    delete process.env.NGROK_AUTHTOKEN;
     delete process.env.WT_TEST_PASSWORD;
     delete process.env.WT_TEST_WEBHOOK_SECRET;
-    for (const key of ['upstream', 'ngrok.serverAddr', 'ngrok.caCertificate', 'ipRestrictions.enabled', 'ipRestrictions.allow', 'webhookVerification.provider']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    devServer.close();
-    await edge.close();
   });
 
   it('sends basic-auth from webhook-tunnel.toml (password from ${ENV}), and the edge enforces it', async () => {

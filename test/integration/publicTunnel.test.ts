@@ -1,18 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { WebhookTunnelApi } from '../../src/extension';
-import { LocalEdge } from '../edge/localEdge';
+import type { LocalEdge } from '../edge/localEdge';
 import { publicRequest, waitUntil } from '../unit/edge/sdkHarness';
+import { useLocalEdge } from './localEdgeSetup';
 
 /** Start Tunnel with a public URL, through the real SDK in this extension host, against the local edge. */
 describe('Start Tunnel through ngrok (local edge, real SDK in the extension host)', function () {
   this.timeout(60_000);
   let edge: LocalEdge;
+  let local: Awaited<ReturnType<typeof useLocalEdge>>;
   const devServer = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('dev server says hi'));
@@ -22,25 +20,12 @@ describe('Start Tunnel through ngrok (local edge, real SDK in the extension host
 
   before(async () => {
     api = await vscode.extensions.getExtension<WebhookTunnelApi>('webhooktunnel.webhook-tunnel')!.activate();
-    edge = await LocalEdge.start();
-    const caPath = join(mkdtempSync(join(tmpdir(), 'wt-ca-')), 'edge-ca.pem');
-    writeFileSync(caPath, edge.caPem);
-    await new Promise<void>((resolve) => devServer.listen(0, '127.0.0.1', resolve));
-    await config().update('upstream', `127.0.0.1:${(devServer.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
-    await config().update('ngrok.serverAddr', edge.serverAddr, vscode.ConfigurationTarget.Global);
-    await config().update('ngrok.caCertificate', caPath, vscode.ConfigurationTarget.Global);
+    local = await useLocalEdge(devServer, ['publicUrl']);
+    edge = local.edge;
     await config().update('publicUrl', true, vscode.ConfigurationTarget.Global);
-    // The extension host is this process: the env var is one of the documented token sources.
-    process.env.NGROK_AUTHTOKEN = 'integration-test-token';
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('webhookTunnel.stopTunnel');
-    delete process.env.NGROK_AUTHTOKEN;
-    for (const key of ['upstream', 'ngrok.serverAddr', 'ngrok.caCertificate', 'publicUrl']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    devServer.close();
-    await edge.close();
-  });
+  after(() => local.restore());
 
   it('puts the public URL in the state, forwards a public POST to the dev server and lists it in the tree', async () => {
     await vscode.commands.executeCommand('webhookTunnel.startTunnel');

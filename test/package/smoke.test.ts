@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { LocalEdge } from '../edge/localEdge';
-import { runCommand, showHistoryView, statusItem } from '../e2e/workbench';
+import { runCommand, showHistoryView, startPublicTunnel, statusItem } from '../e2e/workbench';
 import { publicRequest } from '../unit/edge/sdkHarness';
 import { packageTarget, repoRoot, version } from './packaging';
 
@@ -109,6 +109,38 @@ function startDevServer(): Promise<{ url: string; close(): void }> {
   );
 }
 
+/**
+ * The installed extension in a workbench pointed at a fresh local edge (its CA in `scratch`) and a dev server,
+ * with an authtoken in the environment: what both smoke suites start from. `close` stops all three.
+ */
+async function openWithLocalEdge(scratch: string, extensionsDir: string): Promise<{ edge: LocalEdge; workbench: InstalledWorkbench; close(): Promise<void> }> {
+  const caPath = join(scratch, 'ca.pem');
+  const edge = await LocalEdge.start({ caPath, reachableUrls: true });
+  const devServer = await startDevServer();
+  const stopServers = async (): Promise<void> => {
+    await edge.close();
+    devServer.close();
+  };
+  try {
+    const workbench = await openInstalled(
+      extensionsDir,
+      { 'webhookTunnel.upstream': devServer.url, 'webhookTunnel.ngrok.serverAddr': edge.serverAddr, 'webhookTunnel.ngrok.caCertificate': caPath },
+      { NGROK_AUTHTOKEN: 'package-smoke-token' },
+    );
+    return {
+      edge,
+      workbench,
+      close: async () => {
+        await workbench.close();
+        await stopServers();
+      },
+    };
+  } catch (error) {
+    await stopServers();
+    throw error;
+  }
+}
+
 async function screenshotOnFailure(test: Mocha.Test | undefined, page: Page | undefined, prefix: string): Promise<void> {
   if (test?.state !== 'failed' || !page) return;
   mkdirSync(screenshots, { recursive: true });
@@ -119,7 +151,7 @@ describe('package smoke: the linux-x64 VSIX installed into VS Code, tunnel throu
   this.timeout(240_000);
   const scratch = mkdtempSync(join(tmpdir(), 'wt-package-smoke-'));
   let edge: LocalEdge;
-  let devServer: { url: string; close(): void };
+  let close: (() => Promise<void>) | undefined;
   let installed: string;
   let workbench: InstalledWorkbench;
 
@@ -127,14 +159,7 @@ describe('package smoke: the linux-x64 VSIX installed into VS Code, tunnel throu
     const { vsix } = await packageTarget('linux-x64');
     const extensionsDir = join(scratch, 'extensions');
     installed = await installVsix(vsix, extensionsDir);
-    const caPath = join(scratch, 'ca.pem');
-    edge = await LocalEdge.start({ caPath, reachableUrls: true });
-    devServer = await startDevServer();
-    workbench = await openInstalled(
-      extensionsDir,
-      { 'webhookTunnel.upstream': devServer.url, 'webhookTunnel.ngrok.serverAddr': edge.serverAddr, 'webhookTunnel.ngrok.caCertificate': caPath },
-      { NGROK_AUTHTOKEN: 'package-smoke-token' },
-    );
+    ({ edge, workbench, close } = await openWithLocalEdge(scratch, extensionsDir));
   });
 
   afterEach(async function () {
@@ -142,9 +167,7 @@ describe('package smoke: the linux-x64 VSIX installed into VS Code, tunnel throu
   });
 
   after(async () => {
-    await workbench?.close();
-    await edge?.close();
-    devServer?.close();
+    await close?.();
     rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -156,10 +179,7 @@ describe('package smoke: the linux-x64 VSIX installed into VS Code, tunnel throu
 
   it('Start Tunnel from the palette goes public through the edge; a POST to the public URL shows up in the tree', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    const status = page.locator(statusItem);
-    await status.filter({ hasText: /[a-f0-9]+\.localhost:\d+/ }).waitFor({ timeout: 30_000 });
-    const shown = /([a-f0-9]+\.localhost:\d+)/.exec((await status.textContent()) ?? '')![1]!;
+    const shown = await startPublicTunnel(page);
     assert.equal(new URL(edge.tunnels()[0]!.url).host, shown);
 
     const response = await publicRequest(`http://${shown}/webhooks/packaged`, { method: 'POST', rawHeaders: ['Content-Type', 'application/json'], body: Buffer.from('{"from":"the packaged VSIX"}') });
@@ -176,7 +196,7 @@ describe('package smoke: a VSIX for another platform (darwin-arm64) on linux-x64
   this.timeout(240_000);
   const scratch = mkdtempSync(join(tmpdir(), 'wt-package-wrong-'));
   let edge: LocalEdge;
-  let devServer: { url: string; close(): void };
+  let close: (() => Promise<void>) | undefined;
   let workbench: InstalledWorkbench;
   let installedFrom = 'the darwin-arm64 VSIX';
 
@@ -197,14 +217,7 @@ describe('package smoke: a VSIX for another platform (darwin-arm64) on linux-x64
       installedFrom = 'the linux-x64 VSIX with the darwin-arm64 native package';
     }
     assert.deepEqual(readdirSync(join(installed, 'node_modules', '@ngrok')).sort(), ['ngrok', 'ngrok-darwin-arm64'], installedFrom);
-    const caPath = join(scratch, 'ca.pem');
-    edge = await LocalEdge.start({ caPath, reachableUrls: true });
-    devServer = await startDevServer();
-    workbench = await openInstalled(
-      extensionsDir,
-      { 'webhookTunnel.upstream': devServer.url, 'webhookTunnel.ngrok.serverAddr': edge.serverAddr, 'webhookTunnel.ngrok.caCertificate': caPath },
-      { NGROK_AUTHTOKEN: 'package-smoke-token' },
-    );
+    ({ edge, workbench, close } = await openWithLocalEdge(scratch, extensionsDir));
   });
 
   afterEach(async function () {
@@ -212,9 +225,7 @@ describe('package smoke: a VSIX for another platform (darwin-arm64) on linux-x64
   });
 
   after(async () => {
-    await workbench?.close();
-    await edge?.close();
-    devServer?.close();
+    await close?.();
     rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -235,15 +235,18 @@ export class CaptureConnection {
       this.maybeEnd();
       return;
     }
-    const code = link.error?.code;
-    this.loseLink(link, (exchange) =>
-      exchange.response
-        ? { kind: 'upstreamAborted', message: `The dev server closed the connection mid-response${link.error ? `: ${link.error.message}` : ''}.`, code }
-        : !link.connected
-          ? { kind: 'upstreamUnreachable', message: `Could not reach the dev server at ${this.context.upstream.origin}: ${link.error?.message ?? 'the connection closed'}`, code }
-          : { kind: 'upstreamAborted', message: `The dev server at ${this.context.upstream.origin} closed the connection without answering${link.error ? `: ${link.error.message}` : ''}.`, code },
-    );
+    this.loseLink(link, (exchange) => this.closedLinkError(link, exchange));
     this.flushOut();
+  }
+
+  /** Why a call still awaiting its answer lost it when the link closed. */
+  private closedLinkError(link: Link, exchange: InFlightExchange): ExchangeError {
+    const { origin } = this.context.upstream;
+    const code = link.error?.code;
+    const cause = link.error ? `: ${link.error.message}` : '';
+    if (exchange.response) return { kind: 'upstreamAborted', message: `The dev server closed the connection mid-response${cause}.`, code };
+    if (!link.connected) return { kind: 'upstreamUnreachable', message: `Could not reach the dev server at ${origin}: ${link.error?.message ?? 'the connection closed'}`, code };
+    return { kind: 'upstreamAborted', message: `The dev server at ${origin} closed the connection without answering${cause}.`, code };
   }
 
   private readonly responseEvents: FramerEvents = {

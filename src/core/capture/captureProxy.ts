@@ -48,9 +48,14 @@ export class CaptureProxy {
     readonly replayToken: string,
   ) {}
 
-  /** `http://127.0.0.1:PORT`: the address local senders (and the tunnel listener) forward to. */
+  /** `http://127.0.0.1:PORT`: the address local senders send to. */
   get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    return `http://${this.hostAndPort}`;
+  }
+
+  /** `127.0.0.1:PORT`, brackets around an IPv6 host. */
+  private get hostAndPort(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
   static async start(options: CaptureProxyOptions): Promise<CaptureProxy> {
@@ -88,7 +93,7 @@ export class CaptureProxy {
    * On Windows, and if the socket cannot be made, the proxy's TCP address.
    */
   async tunnelAddress(): Promise<string> {
-    if (process.platform === 'win32') return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    if (process.platform === 'win32') return this.hostAndPort;
     this.tunnelDoor ??= (async () => {
       const dir = await mkdtemp(join(tmpdir(), 'webhook-tunnel-'));
       const path = join(dir, 'tunnel.sock');
@@ -108,7 +113,7 @@ export class CaptureProxy {
       return (await this.tunnelDoor).path;
     } catch {
       this.tunnelDoor = undefined;
-      return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+      return this.hostAndPort;
     }
   }
 

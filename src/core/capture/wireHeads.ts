@@ -8,14 +8,16 @@ import type { RequestHead, ResponseHead } from './httpHead';
  */
 export function forwardedRequestHead(head: RequestHead, rawHeaders: readonly string[], basePath: string, wire: Buffer): Buffer {
   if (basePath === '' && head.facts.replayMarkerAt < 0) return wire;
-  let text = `${head.method} ${basePath}${head.target} HTTP/${head.httpVersion}\r\n`;
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) text += `${rawHeaders[i]}: ${rawHeaders[i + 1]}\r\n`;
-  return Buffer.from(`${text}\r\n`, 'latin1');
+  return headBytes(`${head.method} ${basePath}${head.target} HTTP/${head.httpVersion}`, rawHeaders);
 }
 
 /** A response head the proxy writes itself (502, 504, 400…). */
 export function responseHeadBytes(statusCode: number, statusMessage: string, rawHeaders: readonly string[]): Buffer {
-  let text = `HTTP/1.1 ${statusCode} ${statusMessage}\r\n`;
+  return headBytes(`HTTP/1.1 ${statusCode} ${statusMessage}`, rawHeaders);
+}
+
+function headBytes(firstLine: string, rawHeaders: readonly string[]): Buffer {
+  let text = `${firstLine}\r\n`;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) text += `${rawHeaders[i]}: ${rawHeaders[i + 1]}\r\n`;
   return Buffer.from(`${text}\r\n`, 'latin1');
 }

@@ -6,7 +6,8 @@ import { Agent } from 'node:http';
 import { connect as netConnect, createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { LocalEdge } from '../../edge/localEdge';
-import { Cleanup, closeSession, forward, publicRequest, readAll, sessionBuilder, startUpstream, waitForOnline, waitUntil } from './sdkHarness';
+import { Cleanup, closeSession, forward, publicRequest, sessionBuilder, startUpstream, waitForOnline, waitUntil } from './sdkHarness';
+import { readAll } from '../../support/httpServers';
 import type { ngrok, Upstream } from './sdkHarness';
 
 interface Seen {

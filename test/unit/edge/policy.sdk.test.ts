@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 import type { PolicyDenial } from '../../edge/edgeRecords';
 import { LocalEdge } from '../../edge/localEdge';
 import type { TunnelInfo } from '../../edge/tunnelRegistry';
-import { Cleanup, closeSession, forward, publicRequest, readAll, sessionBuilder, startUpstream, waitUntil } from './sdkHarness';
+import { Cleanup, closeSession, forward, publicRequest, sessionBuilder, startUpstream, waitUntil } from './sdkHarness';
+import { readAll } from '../../support/httpServers';
 import type { ngrok, PublicResponse, Upstream } from './sdkHarness';
 
 interface Seen {

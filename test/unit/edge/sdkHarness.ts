@@ -3,9 +3,10 @@
 // eslint-disable-next-line no-restricted-imports -- the edge's tests must run the real SDK (never a stub) against it
 import * as ngrok from '@ngrok/ngrok';
 import { createServer, request as httpRequest } from 'node:http';
-import type { Agent, IncomingHttpHeaders, IncomingMessage, RequestListener, Server } from 'node:http';
+import type { Agent, IncomingHttpHeaders, RequestListener, Server } from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import type { LocalEdge } from '../../edge/localEdge';
+import { readAll } from '../../support/httpServers';
 
 export { ngrok };
 
@@ -108,15 +109,6 @@ export interface PublicResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
-}
-
-export function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('error', reject);
-  });
 }
 
 /** One request to the public side. `rawHeaders` keeps order and case; Host comes from the URL. */
