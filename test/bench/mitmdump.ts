@@ -8,6 +8,8 @@ export interface Mitmdump {
   readonly pid: number;
   readonly port: number;
   readonly version: string;
+  /** Where it writes the flows it captures (`-w`). */
+  readonly flowsPath: string;
   stop(): Promise<void>;
   /** Synchronous, for an exiting parent. */
   kill(): void;
@@ -40,11 +42,12 @@ function readVersion(executable: string): Promise<string> {
 export async function startMitmdump(executable: string, upstreamOrigin: string, scratchDir: string): Promise<Mitmdump> {
   const version = await readVersion(executable);
   const port = await freePort();
+  const flowsPath = join(scratchDir, 'mitmdump.flows');
   const args = [
     '--mode', `reverse:${upstreamOrigin}`,
     '--listen-host', '127.0.0.1',
     '--listen-port', String(port),
-    '-w', join(scratchDir, 'mitmdump.flows'),
+    '-w', flowsPath,
     // Quiet and quick to start: no per-flow console output, and its CA lives (and is generated) in a
     // throwaway folder instead of ~/.mitmproxy.
     '--set', 'termlog_verbosity=error',
@@ -79,6 +82,7 @@ export async function startMitmdump(executable: string, upstreamOrigin: string, 
     pid: child.pid,
     port,
     version,
+    flowsPath,
     kill,
     stop: async () => {
       if (exited) return;

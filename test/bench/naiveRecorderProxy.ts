@@ -8,8 +8,13 @@ import { startPassThrough } from './passThroughProxy';
  * base64-encoded into a JSON line and appended to a file. It shows what recording costs when bodies are
  * re-encoded, which the capture proxy's raw-bytes store avoids.
  */
+export function naiveLogPath(scratchDir: string): string {
+  return join(scratchDir, 'naive-exchanges.jsonl');
+}
+
 export async function startNaiveRecorder(upstream: URL, scratchDir: string): Promise<BenchServer> {
-  const log = createWriteStream(join(scratchDir, 'naive-exchanges.jsonl'), { flags: 'a' });
+  // Appending: the bench empties the file between rounds (see referenceRecordings.ts).
+  const log = createWriteStream(naiveLogPath(scratchDir), { flags: 'a' });
   let recorded = 0;
   const server = await startPassThrough(upstream, {
     observe: (req, res) => {

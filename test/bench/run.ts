@@ -37,7 +37,9 @@ import { measureHistoryLoad } from './historyLoad';
 import { measureMemoryGrowth } from './memoryGrowth';
 import type { Mitmdump } from './mitmdump';
 import { findMitmdump, startMitmdump } from './mitmdump';
+import { naiveLogPath } from './naiveRecorderProxy';
 import { benchOutDir, resultsPath } from './paths';
+import { emptyRecording } from './referenceRecordings';
 import { cellRatios } from './ratios';
 import { matrixTable, otherFigures, ratioTable, targetList } from './report';
 import type { BenchFigures, Outcome } from './targets';
@@ -88,7 +90,8 @@ async function startServers(plan: BenchPlan, scratch: string, servers: Servers):
     await mkdir(scratchDir);
     const child = await BenchChild.start({ role, upstream: upstream.origin, scratchDir, capture }, profilingArgs(role));
     servers.children.push(child);
-    servers.variants.push({ id, port: child.port, cpuPid: child.pid, settle: () => child.settle() });
+    const settle = role === 'naive' ? () => child.settle().then(() => emptyRecording(naiveLogPath(scratchDir))) : () => child.settle();
+    servers.variants.push({ id, port: child.port, cpuPid: child.pid, settle });
   }
   const executable = findMitmdump();
   if (!executable) {
@@ -98,7 +101,7 @@ async function startServers(plan: BenchPlan, scratch: string, servers: Servers):
   try {
     const mitmdump = await startMitmdump(executable, upstream.origin, scratch);
     servers.mitmdump = mitmdump;
-    servers.variants.push({ id: 'mitmdump', port: mitmdump.port, cpuPid: mitmdump.pid, settle: async () => {} });
+    servers.variants.push({ id: 'mitmdump', port: mitmdump.port, cpuPid: mitmdump.pid, settle: () => emptyRecording(mitmdump.flowsPath) });
   } catch (error) {
     servers.mitmdumpSkipped = `mitmdump did not start: ${error instanceof Error ? error.message : String(error)}`;
   }
