@@ -7,6 +7,7 @@ import { ScanBuffers } from './chunkReader';
 import type { RecordVisitor, SkippedRegion } from './historyScan';
 import { copyRanges } from './logCopy';
 import type { SourceRange } from './logCopy';
+import { withGeneration } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
 import { SerialQueue } from './serialQueue';
 
@@ -34,7 +35,9 @@ export interface LogLoad {
 /**
  * The log as files: `history.log`, appended to, and older segments `history.<n>.log` that were full.
  * Dropping the oldest entries, which is what a full history does on every append, costs nothing until
- * a whole segment has aged out, and then one unlink: no live record is ever copied for it. A single file
+ * a whole segment has aged out, and then its file is kept to be written over as the next segment (one
+ * such spare; any other is deleted): no live record is ever copied for it, and a steady stream of large
+ * webhooks writes into pages the kernel already has instead of growing and freeing files. A single file
  * would have to be rewritten to shed its oldest records, copying everything live each time (256 MB for
  * the default 1000 entries of 256 KB webhooks), or be let grow to many times the history's size between
  * rewrites. Only deletions in the middle (and damage) leave dead bytes among live ones; compaction
@@ -47,6 +50,11 @@ export class HistoryLog {
    * takes long enough that appends waiting behind it would pile up. Nothing else touches those files.
    */
   private readonly removals = new SerialQueue();
+  /**
+   * The last segment to age out, kept (open, under its old name) to become the next file appended to,
+   * rather than deleted now and a new file grown later: see HistoryFile.restartSync. At most one.
+   */
+  private spare: HistoryFile | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -78,13 +86,18 @@ export class HistoryLog {
       for (const [i, segment] of segments.entries()) {
         const scan = await segment.file.scan(visitorFor(segment), buffers);
         const last = scan.skipped.at(-1);
+        const end = scan.leftoverFrom ?? segment.file.size;
         // Only the segment being appended to can have been cut off mid-write.
-        if (i === segments.length - 1 && last && last.offset + last.length === segment.file.size) {
+        if (i === segments.length - 1 && last && last.offset + last.length === end) {
           tornTail = last;
           damaged.push(...scan.skipped.slice(0, -1));
           // Appending after a torn tail would bury new records behind garbage.
           await segment.file.truncate(scan.validEnd);
-        } else damaged.push(...scan.skipped);
+        } else {
+          damaged.push(...scan.skipped);
+          // A reused file's old content (left by a crash, or sealed before trimming): not part of the log.
+          if (scan.leftoverFrom !== undefined) await segment.file.truncate(scan.validEnd);
+        }
       }
       const current = segments.pop()!;
       const log = new HistoryLog(dir, segments, current, (numbers.at(-1) ?? 0) + 1);
@@ -125,22 +138,43 @@ export class HistoryLog {
   async roll(): Promise<void> {
     const full = this.current;
     const activePath = join(this.dir, HISTORY_FILE_NAME);
+    // The spare is made a new generation before it takes the active name: a crash at any point after
+    // leaves its old records as leftovers, never as records of the log.
+    let spare = this.spare;
+    this.spare = undefined;
+    try {
+      spare?.restartSync();
+    } catch {
+      if (spare) this.discard(spare);
+      spare = undefined;
+    }
     await full.file.rename(join(this.dir, sealedName(this.nextNumber++)));
     let next: HistoryFile;
     try {
-      next = await HistoryFile.open(activePath);
+      if (spare) await spare.rename(activePath);
+      next = spare ?? (await HistoryFile.open(activePath));
     } catch (error) {
+      if (spare) this.discard(spare);
       await full.file.rename(activePath).catch(() => undefined);
       throw error;
+    }
+    // Synchronously, with no append in between: what the sealed file holds past its last record goes.
+    try {
+      full.file.trimSync();
+    } catch {
+      // The next load stops at those leftovers all the same, and cuts them off.
     }
     this.sealed.push(full);
     this.current = { file: next, liveBytes: 0 };
   }
 
-  /** Deletes the oldest segment, which the caller knows holds nothing live. */
+  /** Drops the oldest segment, which the caller knows holds nothing live: kept as the spare, or deleted. */
   dropOldest(): void {
     const oldest = this.sealed.shift();
-    if (oldest) this.discard(oldest.file);
+    if (!oldest) return;
+    // A file left behind by a crash is all dead records, which the next load skips and drops again.
+    if (!this.spare && oldest.file.reusable) this.spare = oldest.file;
+    else this.discard(oldest.file);
   }
 
   /** Resolves once old segments handed over for deletion are gone. */
@@ -181,8 +215,12 @@ export class HistoryLog {
    * crash halfway through still leaves an empty history.
    */
   async clear(base: EncodedRecord): Promise<void> {
-    await this.current.file.append(base.chunks, base.length);
-    while (this.sealed.length > 0) this.dropOldest();
+    const stamped = withGeneration(base, this.current.file.generation);
+    await this.current.file.append(stamped.chunks, stamped.length);
+    // All of them deleted, the spare too: with the base record gone, nothing would make their records dead.
+    for (const segment of this.sealed.splice(0)) this.discard(segment.file);
+    if (this.spare) this.discard(this.spare);
+    this.spare = undefined;
     await this.removals.idle();
     await this.current.file.truncate(0);
     this.current.liveBytes = 0;
@@ -190,7 +228,10 @@ export class HistoryLog {
 
   async close(): Promise<void> {
     await this.removals.idle();
-    await Promise.all([...this.sealed, this.current].map((segment) => segment.file.close()));
+    // The spare stays on disk: the next load finds nothing live in it and makes it the spare again.
+    const spare = this.spare;
+    this.spare = undefined;
+    await Promise.all([...this.sealed, this.current].map((segment) => segment.file.close()).concat(spare ? [spare.close()] : []));
   }
 }
 

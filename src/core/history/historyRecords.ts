@@ -1,14 +1,14 @@
 import type { Exchange, RecordedBody } from '../capture/exchange';
 import { keptLength } from '../capture/exchange';
 import { asciiJson, encodeExchangeMeta } from './exchangeMeta';
-import { encodeRecord, HEADER_SIZE, RecordKind, stampRecord } from './recordCodec';
+import { encodeRecord, HEADER_SIZE, RecordKind, stampRecord, withGeneration } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
 import { toStoredExchange } from './storedExchange';
 import type { StoredExchange } from './storedExchange';
 
 /**
- * The records of the log: an exchange (metadata, then both bodies raw), a deletion, or the base that a
- * compacted log starts with. Evicting the oldest entries writes nothing: every record carries
+ * The records of the log: an exchange (metadata, then both bodies raw), a deletion, the base that a
+ * compacted log starts with, or the segment record that a reused file starts with. Evicting the oldest entries writes nothing: every record carries
  * `liveFrom` (see recordCodec.ts). Reading them back is historyReplay.ts.
  */
 
@@ -38,6 +38,11 @@ export function encodeTombstoneRecord(ids: readonly string[], liveFrom: number):
 
 export function encodeBaseRecord(liveFrom: number): EncodedRecord {
   return stampRecord(encodeRecord(RecordKind.base, '', []), { seq: 0, liveFrom });
+}
+
+/** The first record of a reused log file: from here on, only records of `generation` belong to the file. */
+export function encodeSegmentRecord(generation: number): EncodedRecord {
+  return withGeneration(stampRecord(encodeRecord(RecordKind.segment, '', []), { seq: 0, liveFrom: 0 }), generation);
 }
 
 /** The ids a tombstone names, or undefined when its metadata is not a list of them. */

@@ -59,9 +59,12 @@ export class HistoryReplay {
         const ids = decodeTombstoneIds(buffer, metaAt, metaEnd);
         if (!ids) return false;
         for (const id of ids) this.index.delete(id);
-      } else {
+      } else if (header.kind === RecordKind.base) {
         if (header.bodiesLength !== 0) return false;
         this.index.clear();
+      } else if (header.bodiesLength !== 0 || offset !== 0) {
+        // A segment record heads its file and carries nothing else.
+        return false;
       }
       if (header.liveFrom > this.liveFrom) this.liveFrom = header.liveFrom;
       return true;

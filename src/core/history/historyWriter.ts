@@ -196,7 +196,8 @@ export class HistoryWriter {
     const writes = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    return buildBatch(writes, (owner) => this.index.isLive(owner));
+    // The file the batch goes into: nothing is awaited between here and the write.
+    return buildBatch(writes, (owner) => this.index.isLive(owner), this.log.active.file.generation);
   }
 
   private writeBatch(batch: WriteBatch<Entry>): void {

@@ -4,8 +4,21 @@ import { crc32 } from 'node:zlib';
  * One record of the history log. Each stands alone, so a reader can verify it, skip it, or find the
  * next one after damage without any index. Integers are little-endian:
  *
- *   magic (4) | crc u32 | kind u8 | reserved (3) | metaLength u32 | bodiesLength u32 | seq f64
+ *   magic (4) | crc u32 | kind u8 | generation u24 | metaLength u32 | bodiesLength u32 | seq f64
  *   | liveFrom f64 | meta (ASCII, metaLength bytes) | bodies (raw, bodiesLength bytes)
+ *
+ * `generation` tells a file's records from the leftovers of its earlier use: log files are reused rather
+ * than deleted and created anew (see HistoryLog), and a reused file starts with a `segment` record naming
+ * its new generation, every record written into it carries that generation, and a reader stops at the
+ * first thing that is not one of them. Files that were never reused are generation 0, as every file
+ * written before generations existed.
+ *
+ * A reused file also changes how a write is made safe. In a new file, a write cut short by a kill leaves
+ * the file shorter than the record says, which the reader sees. In a reused file the old content fills
+ * the gap, so a record's metadata could land whole while its bodies end in someone else's bytes. So
+ * there a batch is written with its first magic zeroed, and the magic is written once the rest is in
+ * the file: a batch the process died inside has no magic, and the reader stops at it (reporting it when
+ * its header is whole: `readUncommittedHeader`).
  *
  * `crc` covers everything after it up to the end of the metadata: one checksum per record, which the
  * loader computes for every record. A damaged length fails it like anything else, at the price of
@@ -27,15 +40,23 @@ import { crc32 } from 'node:zlib';
 export const RECORD_MAGIC: Buffer = Buffer.from([0x57, 0x48, 0x54, 0xe2]);
 /** The magic as one little-endian word: the loader checks it once per record. */
 const MAGIC_WORD = RECORD_MAGIC.readUInt32LE(0);
+/** What a batch in a reused file starts with until all of it is written. */
+export const UNCOMMITTED_MAGIC: Buffer = Buffer.alloc(RECORD_MAGIC.length);
 export const HEADER_SIZE = 36;
 const CRC_AT = 4;
 const CHECKED_FROM = 8;
 /** Far above any real metadata; a bound keeps a forged-but-valid header from asking for gigabytes. */
 export const MAX_META_BYTES = 16 * 1024 * 1024;
 const MAX_UINT32 = 0xffff_ffff;
+const KIND_AT = 8;
+const GENERATION_AT = 9;
+export const MAX_GENERATION = 0xff_ffff;
 
-/** `base` says "everything before me is gone": it heads a compacted log, so leftovers of the old one are ignored. */
-export const RecordKind = { exchange: 1, tombstone: 2, base: 3 } as const;
+/**
+ * `base` says "everything before me is gone": it heads a compacted log, so leftovers of the old one are
+ * ignored. `segment` heads a reused file and only carries its generation.
+ */
+export const RecordKind = { exchange: 1, tombstone: 2, base: 3, segment: 4 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
 export interface RecordStamp {
@@ -45,6 +66,7 @@ export interface RecordStamp {
 
 export interface RecordHeader extends RecordStamp {
   readonly kind: RecordKind;
+  readonly generation: number;
   readonly metaLength: number;
   readonly bodiesLength: number;
   readonly crc: number;
@@ -79,7 +101,8 @@ export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Bu
   }
   if (bodiesLength > MAX_UINT32) throw new RangeError(`History record bodies are too large (${bodiesLength} bytes).`);
   RECORD_MAGIC.copy(head, 0);
-  head.writeUInt32LE(kind, 8);
+  // Kind and generation 0 as one word; the writer sets the generation of the file it lands in (withGeneration).
+  head.writeUInt32LE(kind, KIND_AT);
   head.writeUInt32LE(metaLength, 12);
   head.writeUInt32LE(bodiesLength, 16);
   return { chunks, length: head.length + bodiesLength, bodiesAt: HEADER_SIZE + metaLength };
@@ -94,19 +117,41 @@ export function stampRecord(record: EncodedRecord, stamp: RecordStamp): EncodedR
   return record;
 }
 
+/**
+ * The record as it must be written into a file of `generation`: re-sealed when it was stamped for
+ * another one (the checksum covers the generation). Records are stamped for generation 0 when queued.
+ */
+export function withGeneration(record: EncodedRecord, generation: number): EncodedRecord {
+  const head = record.chunks[0]!;
+  if (head.readUIntLE(GENERATION_AT, 3) === generation) return record;
+  head.writeUIntLE(generation, GENERATION_AT, 3);
+  head.writeUInt32LE(crc32(head.subarray(CHECKED_FROM)), CRC_AT);
+  return record;
+}
+
 function isRecordKind(value: number): value is RecordKind {
-  return value === RecordKind.exchange || value === RecordKind.tombstone || value === RecordKind.base;
+  return value === RecordKind.exchange || value === RecordKind.tombstone || value === RecordKind.base || value === RecordKind.segment;
 }
 
 /** The header at `at`, unverified until `isIntact` (which needs the metadata too); undefined when it is not one. */
 export function readHeader(buffer: Buffer, at: number): RecordHeader | undefined {
   if (buffer.length - at < HEADER_SIZE || buffer.readUInt32LE(at) !== MAGIC_WORD) return undefined;
-  // Kind and the reserved bytes are read as one word so unknown flags also count as "not ours".
-  const kind = buffer.readUInt32LE(at + 8);
+  return headerAfterMagic(buffer, at);
+}
+
+/** The header at `at` of a batch whose writing never finished (its magic still zero), or undefined. */
+export function readUncommittedHeader(buffer: Buffer, at: number): RecordHeader | undefined {
+  if (buffer.length - at < HEADER_SIZE || buffer.readUInt32LE(at) !== 0) return undefined;
+  return headerAfterMagic(buffer, at);
+}
+
+function headerAfterMagic(buffer: Buffer, at: number): RecordHeader | undefined {
+  const kind = buffer[at + KIND_AT]!;
   const metaLength = buffer.readUInt32LE(at + 12);
   if (!isRecordKind(kind) || metaLength > MAX_META_BYTES) return undefined;
   return {
     kind,
+    generation: buffer.readUIntLE(at + GENERATION_AT, 3),
     metaLength,
     bodiesLength: buffer.readUInt32LE(at + 16),
     seq: buffer.readDoubleLE(at + 20),

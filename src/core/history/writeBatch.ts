@@ -1,4 +1,5 @@
 import { encodeTombstoneRecord } from './historyRecords';
+import { withGeneration } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
 
 /**
@@ -27,15 +28,17 @@ export interface WriteBatch<T> {
  * `liveFrom` covers). Deletions are merged into a single tombstone: a tombstone only names records
  * written before it, so it may move later in the batch, except past a record that reuses one of its ids.
  * It takes the newest `liveFrom` queued before the point it lands on, which is the state it stands for.
+ * Every record is sealed for the `generation` of the file the batch goes into.
  */
-export function buildBatch<T>(writes: readonly PendingWrite<T>[], isLive: (owner: T) => boolean): WriteBatch<T> {
+export function buildBatch<T>(writes: readonly PendingWrite<T>[], isLive: (owner: T) => boolean, generation: number): WriteBatch<T> {
   const chunks: Buffer[] = [];
   const placed: PlacedRecord<T>[] = [];
   let length = 0;
   let liveFrom = 0;
   let tombstone: Set<string> | undefined;
 
-  const push = (record: EncodedRecord): number => {
+  const push = (queued: EncodedRecord): number => {
+    const record = withGeneration(queued, generation);
     const at = length;
     for (const chunk of record.chunks) chunks.push(chunk);
     length += record.length;

@@ -1,5 +1,6 @@
 /*
- * Child process for the crash test: appends `crashExchange(0..count-1)` one at a time and reports each
+ * Child process for the crash test: appends `crashExchange(0..count-1)` one at a time (into a history of
+ * `maxEntries`, 10,000 unless given) and reports each
  * step on stdout, so the parent can SIGKILL it at a known point. Pipe writes are synchronous on POSIX,
  * so a line the parent has read describes a step this process has already taken.
  */
@@ -7,9 +8,9 @@ import { HistoryStore } from '../../../src/core/history/historyStore';
 import { crashExchange } from './historyFixtures';
 
 async function main(): Promise<void> {
-  const [dir, countText] = process.argv.slice(2);
-  if (!dir || !countText) throw new Error('usage: appendChild <dir> <count>');
-  const { store } = await HistoryStore.open(dir, { maxEntries: 10_000 });
+  const [dir, countText, maxEntriesText = '10000'] = process.argv.slice(2);
+  if (!dir || !countText) throw new Error('usage: appendChild <dir> <count> [maxEntries]');
+  const { store } = await HistoryStore.open(dir, { maxEntries: Number(maxEntriesText) });
   process.stdout.write('ready\n');
   for (let i = 0; i < Number(countText); i++) {
     store.append(crashExchange(i));

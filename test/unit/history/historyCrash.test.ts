@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HistoryStore } from '../../../src/core/history/historyStore';
-import { crashExchange, historyBytes, TempDirs } from './historyFixtures';
+import { HEADER_SIZE, RECORD_MAGIC, RecordKind } from '../../../src/core/history/recordCodec';
+import { crashExchange, historyBytes, historyFiles, TempDirs } from './historyFixtures';
 
 interface ChildProgress {
   /** Records the child had handed to `append` when it died. */
@@ -13,8 +15,8 @@ interface ChildProgress {
 }
 
 /** Runs the append child and SIGKILLs it as soon as it reports having queued record `killAt`. */
-function runChildUntilKilled(dir: string, killAt: number): Promise<ChildProgress> {
-  const child = spawn(process.execPath, [join(__dirname, 'appendChild.js'), dir, '64'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runChildUntilKilled(dir: string, killAt: number, maxEntries = 10_000): Promise<ChildProgress> {
+  const child = spawn(process.execPath, [join(__dirname, 'appendChild.js'), dir, '64', String(maxEntries)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let queued = 0;
   let written = 0;
   let pending = '';
@@ -81,6 +83,47 @@ describe('HistoryStore after a SIGKILL mid-append', () => {
       const again = await HistoryStore.open(dir, { maxEntries: 10_000 });
       await again.store.close();
       assert.deepEqual(again.report, { loaded: report.loaded + 1, skippedRecords: 0, skippedBytes: 0 });
+    });
+  }
+});
+
+describe('HistoryStore after a SIGKILL mid-append, in a small history whose files are reused', () => {
+  const dirs = new TempDirs();
+  afterEach(() => dirs.cleanup());
+  const maxEntries = 3;
+
+  /** Whether some file of the log starts with a segment record, which only a reused file does. */
+  function someFileWasReused(dir: string): boolean {
+    return historyFiles(dir).some((file) => {
+      const head = readFileSync(join(dir, file.name)).subarray(0, HEADER_SIZE);
+      return head.length === HEADER_SIZE && head.subarray(0, 4).equals(RECORD_MAGIC) && head[8] === RecordKind.segment;
+    });
+  }
+
+  // 16 MB of records through a 3-entry history: each segment (about 5 MB) ages out as soon as it is
+  // sealed and its file is reused at the next seal (after about record 40, then 60): these kills land
+  // in reused files.
+  for (const killAt of [43, 51, 61]) {
+    it(`loads the newest records written before the kill, none from a file's earlier use (kill after record ${killAt} is queued)`, async () => {
+      const dir = await dirs.make();
+      const progress = await runChildUntilKilled(dir, killAt, maxEntries);
+      assert.equal(progress.signal, 'SIGKILL');
+      assert.ok(progress.queued > killAt && progress.queued - progress.written <= 1, `child reported ${JSON.stringify(progress)}`);
+      assert.ok(someFileWasReused(dir), 'a log file was reused before the kill');
+
+      const { store, report } = await HistoryStore.open(dir, { maxEntries });
+      try {
+        assert.ok(report.skippedRecords <= 1, JSON.stringify(report));
+        const oldestFirst = store.entries().map((entry) => entry.id);
+        oldestFirst.reverse();
+        // The newest `maxEntries` of what reached the file: all of the written ones, and maybe the one in flight.
+        const newest = oldestFirst.length > 0 ? Number(oldestFirst.at(-1)!.slice('crash-'.length)) + 1 : 0;
+        assert.ok(newest === progress.written || newest === progress.queued, `newest loaded is ${newest}, child reported ${JSON.stringify(progress)}`);
+        assert.deepEqual(oldestFirst, Array.from({ length: maxEntries }, (_, i) => `crash-${newest - maxEntries + i}`));
+        for (const id of oldestFirst) assert.deepEqual(await store.readExchange(id), crashExchange(Number(id.slice('crash-'.length))));
+      } finally {
+        await store.close();
+      }
     });
   }
 });

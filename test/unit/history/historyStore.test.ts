@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BodyRecorder } from '../../../src/core/capture/bodyRecorder';
 import type { Exchange } from '../../../src/core/capture/exchange';
 import { HistoryStore } from '../../../src/core/history/historyStore';
+import { RECORD_MAGIC } from '../../../src/core/history/recordCodec';
 import type { HistoryChange, HistoryLoadReport } from '../../../src/core/history/historyStore';
 import { allByteValues, historyBytes, historyFiles, makeExchange, patternBytes, TempDirs } from './historyFixtures';
 
@@ -198,24 +200,34 @@ describe('HistoryStore', () => {
     assert.deepEqual(ids(reopened), ['e99', 'e98', 'e97']);
   });
 
-  it('deletes old segments as their entries age out, keeping the live ones intact', async () => {
+  it('drops old segments as their entries age out, reusing their files, keeping the live ones intact', async () => {
     const dir = await dirs.make();
     const { store } = await open(dir, 10);
     const bodySize = 10_000;
     let mostFiles = 0;
+    const sealedNames = new Set<string>();
+    const inodes = new Set<number>();
     for (let i = 0; i < 1500; i++) {
       store.append(makeExchange(`e${i}`, { requestBody: patternBytes(bodySize, i) }));
-      // Reads interleave with sealing and deleting segments and must still find their record.
+      // Reads interleave with sealing and dropping segments and must still find their record.
       if (i % 100 === 0) assert.deepEqual((await store.readExchange(`e${i}`))?.request.body.bytes, patternBytes(bodySize, i));
       await store.flush();
-      mostFiles = Math.max(mostFiles, historyFiles(dir).length);
+      const files = historyFiles(dir);
+      mostFiles = Math.max(mostFiles, files.length);
+      for (const file of files) {
+        inodes.add(statSync(join(dir, file.name)).ino);
+        if (file.name !== 'history.log') sealedNames.add(file.name);
+      }
     }
     await store.flush();
     const expected = range(1490, 1500).reverse().map((i) => `e${i}`);
     assert.deepEqual(ids(store), expected);
-    assert.ok(mostFiles >= 2, 'the log was split into segments');
-    // 15 MB went in; what stays is the live entries plus at most about a segment (4 MB) of aged-out ones.
-    assert.ok(historyBytes(dir) < 5 * MB, `${historyBytes(dir)} bytes on disk`);
+    assert.ok(sealedNames.size >= 3, `the log was sealed ${sealedNames.size} times`);
+    // Each segment that aged out became the next file appended to: no new file after the first two.
+    assert.ok(inodes.size <= 2, `${inodes.size} files were made for ${sealedNames.size} segments`);
+    // 15 MB went in; what stays is the live entries, at most about a segment (4 MB) of aged-out ones, and
+    // one more kept for reuse.
+    assert.ok(historyBytes(dir) < 9 * MB, `${historyBytes(dir)} bytes on disk`);
 
     const { store: reopened, report } = await reopen(store, dir, 10);
     assert.deepEqual(report, { loaded: 10, skippedRecords: 0, skippedBytes: 0 });
@@ -285,7 +297,109 @@ describe('HistoryStore', () => {
     assert.deepEqual(ids(reopened), [...kept].reverse().map((i) => `e${i}`));
     for (const i of kept) assert.deepEqual((await reopened.readExchange(`e${i}`))?.request.body.bytes, patternBytes(200_000, i));
     await reopened.flush();
-    assert.deepEqual(historyFiles(dir).map((file) => file.name), ['history.log'], 'the stale segment was deleted');
+    // The stale segment is out of the log, kept only as a file to reuse: the next segment takes it over.
+    for (let i = 80; i < 105; i++) {
+      reopened.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
+      await reopened.flush();
+    }
+    assert.ok(!historyFiles(dir).some((file) => file.name === sealed[0]), `${sealed[0]} was reused: ${JSON.stringify(historyFiles(dir))}`);
+    assert.deepEqual((await reopened.readExchange('e30'))?.request.body.bytes, patternBytes(200_000, 30));
+    assert.deepEqual((await reopened.readExchange('e100'))?.request.body.bytes, patternBytes(200_000, 100));
+  });
+
+  it('clearing a history that keeps a segment file for reuse leaves nothing to load', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir, 3);
+    for (let i = 0; i < 60; i++) {
+      store.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
+      await store.flush();
+    }
+    // Sealed segments have aged out: one of them is kept, under its own name, for the next segment.
+    assert.ok(historyFiles(dir).length >= 2, JSON.stringify(historyFiles(dir)));
+    await store.clear();
+    const { store: reopened, report } = await reopen(store, dir, 3);
+    assert.deepEqual(report, { loaded: 0, skippedRecords: 0, skippedBytes: 0 });
+    assert.deepEqual(ids(reopened), []);
+    assert.deepEqual(historyFiles(dir).map((file) => file.name), ['history.log']);
+  });
+
+  /**
+   * Appends 10 KB calls `e0, e1, …` to a 10-entry history until history.log is a reused file (the same
+   * inode as a segment sealed before), then 20 more, so it holds new records followed by its old content.
+   * Returns how many were appended.
+   */
+  async function fillUntilReused(store: HistoryStore, dir: string): Promise<number> {
+    const appendUpTo = async (from: number, to: number): Promise<void> => {
+      for (let i = from; i < to; i++) {
+        store.append(makeExchange(`e${i}`, { requestBody: patternBytes(10_000, i) }));
+        await store.flush();
+      }
+    };
+    const sealedInodes = new Set<number>();
+    let reusedAt = -1;
+    for (let i = 0; i < 3000 && reusedAt < 0; i += 10) {
+      await appendUpTo(i, i + 10);
+      for (const file of historyFiles(dir)) {
+        const { ino } = statSync(join(dir, file.name));
+        if (file.name !== 'history.log') sealedInodes.add(ino);
+        else if (sealedInodes.has(ino)) reusedAt = i + 10;
+      }
+    }
+    assert.ok(reusedAt > 0, 'a segment file was reused');
+    await appendUpTo(reusedAt, reusedAt + 20);
+    return reusedAt + 20;
+  }
+
+  /** What a SIGKILL leaves: a copy of the files as they are, nothing trimmed or closed. */
+  async function crashCopy(dir: string): Promise<string> {
+    const crashed = await dirs.make();
+    for (const file of historyFiles(dir)) await copyFile(join(dir, file.name), join(crashed, file.name));
+    return crashed;
+  }
+
+  it('a reused file\'s old records stay leftovers after a crash: never loaded, never reported as damage', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir, 10);
+    const last = await fillUntilReused(store, dir);
+    const crashed = await crashCopy(dir);
+    const activeBefore = statSync(join(crashed, 'history.log')).size;
+    const { store: loaded, report } = await open(crashed, 10);
+    assert.deepEqual(report, { loaded: 10, skippedRecords: 0, skippedBytes: 0 });
+    const expected = range(last - 10, last).reverse().map((i) => `e${i}`);
+    assert.deepEqual(ids(loaded), expected);
+    for (const id of expected) assert.deepEqual((await loaded.readExchange(id))?.request.body.bytes, patternBytes(10_000, Number(id.slice(1))));
+    assert.ok(statSync(join(crashed, 'history.log')).size < activeBefore, 'the old content past the last record was cut off on load');
+
+    // Appends after that load go where they should, and the next load agrees.
+    loaded.append(makeExchange(`e${last}`, { requestBody: patternBytes(10_000, last) }));
+    const { store: again, report: againReport } = await reopen(loaded, crashed, 10);
+    assert.deepEqual(againReport, { loaded: 10, skippedRecords: 0, skippedBytes: 0 });
+    assert.deepEqual(ids(again), range(last - 9, last + 1).reverse().map((i) => `e${i}`));
+  });
+
+  it('in a reused file, a write the process died inside is dropped and reported, never completed with the file\'s old bytes', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir, 10);
+    const last = await fillUntilReused(store, dir);
+    const crashed = await crashCopy(dir);
+    // Killed inside the write of the newest call: its magic (written last) is not there yet, and its body
+    // ends in whatever the file held before.
+    const active = join(crashed, 'history.log');
+    const bytes = readFileSync(active);
+    const newest = bytes.indexOf(`"e${last - 1}"`);
+    assert.ok(newest > 0, 'the newest call is in history.log');
+    const start = bytes.lastIndexOf(RECORD_MAGIC, newest);
+    bytes.fill(0, start, start + RECORD_MAGIC.length);
+    bytes.fill(0x5a, newest + 5_000, newest + 7_000);
+    writeFileSync(active, bytes);
+
+    const { store: loaded, report } = await open(crashed, 10);
+    assert.equal(report.loaded, 10);
+    assert.equal(report.skippedRecords, 1);
+    assert.match(report.message ?? '', /incomplete/);
+    const expected = range(last - 11, last - 1).reverse().map((i) => `e${i}`);
+    assert.deepEqual(ids(loaded), expected);
+    for (const id of expected) assert.deepEqual((await loaded.readExchange(id))?.request.body.bytes, patternBytes(10_000, Number(id.slice(1))));
   });
 
   it('persists deletions', async () => {
