@@ -6,7 +6,7 @@ import type { ChildMessage, EdgeChildSpec, MemoryFigures, ReadyMessage, ServerCh
 /** Each child spec's entry script (compiled, beside this file). */
 function entryOf(spec: ServerChildSpec | EdgeChildSpec | TunnelChildSpec): string {
   if (spec.role === 'edge') return 'edgeChild.js';
-  if (spec.role === 'tunnelCapture' || spec.role === 'tunnelSdk') return 'tunnelChild.js';
+  if (spec.role === 'tunnelCapture' || spec.role === 'tunnelSdk' || spec.role === 'tunnelRelay') return 'tunnelChild.js';
   return 'serverChild.js';
 }
 

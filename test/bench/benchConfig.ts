@@ -3,10 +3,10 @@
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 
-export type VariantId = 'direct' | 'passThrough' | 'capture' | 'naive' | 'mitmdump' | 'tunnelSdk' | 'tunnelCapture';
+export type VariantId = 'direct' | 'passThrough' | 'capture' | 'naive' | 'mitmdump' | 'tunnelSdk' | 'tunnelRelay' | 'tunnelCapture';
 
 /** Print order; also the order the first interleaved round starts from. */
-export const VARIANTS: readonly VariantId[] = ['direct', 'passThrough', 'capture', 'naive', 'mitmdump', 'tunnelSdk', 'tunnelCapture'];
+export const VARIANTS: readonly VariantId[] = ['direct', 'passThrough', 'capture', 'naive', 'mitmdump', 'tunnelSdk', 'tunnelRelay', 'tunnelCapture'];
 
 export const VARIANT_LABELS: Readonly<Record<VariantId, string>> = {
   direct: 'direct',
@@ -15,6 +15,7 @@ export const VARIANT_LABELS: Readonly<Record<VariantId, string>> = {
   naive: 'naive base64 rec.',
   mitmdump: 'mitmdump',
   tunnelSdk: 'edge→SDK→upstream',
+  tunnelRelay: 'edge→SDK→bare relay→upstream',
   tunnelCapture: 'edge→SDK→capture→upstream',
 };
 

@@ -31,7 +31,7 @@ export interface EdgeInfo {
  * session and listener (src/core/tunnel/ngrokSdk.ts) forwarding straight to the upstream.
  */
 export interface TunnelChildSpec {
-  readonly role: 'tunnelCapture' | 'tunnelSdk';
+  readonly role: 'tunnelCapture' | 'tunnelSdk' | 'tunnelRelay';
   readonly edge: EdgeInfo;
   /** `http://127.0.0.1:PORT`. */
   readonly upstream: string;

@@ -4,8 +4,16 @@
  *                  extension host: the capture proxy (recording into the history store) with the SDK's listener
  *                  forwarding to it;
  *   tunnelSdk:     the same SDK session and listener (src/core/tunnel/ngrokSdk.ts, the extension's one door to the
- *                  SDK) forwarding straight to the upstream: the tunnel without the capture hop.
+ *                  SDK) forwarding straight to the upstream: the tunnel without the capture hop;
+ *   tunnelRelay:   the SDK forwarding, as to the capture proxy, to a Unix socket in this process whose connections
+ *                  are piped to the upstream untouched: the floor for any hop the extension puts there, since the
+ *                  SDK hands connections only to an address (it has no accept API).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Exchange } from '../../src/core/capture/exchange';
 import { HistoryStore } from '../../src/core/history/historyStore';
 import type { CaptureSettings as ControllerCaptureSettings, PublicTunnelSettings } from '../../src/core/tunnel/captureSettings';
@@ -98,6 +106,46 @@ export async function startSdkOnly(edge: EdgeInfo, upstream: string): Promise<Tu
     close: async () => {
       await listener.close().catch(() => undefined);
       await session.close().catch(() => undefined);
+    },
+  };
+}
+
+/** The SDK forwarding to a bare relay in this process (see the top of this file): nothing parsed, nothing recorded. */
+export async function startSdkWithRelay(edge: EdgeInfo, upstream: string): Promise<TunnelServer> {
+  const target = new URL(upstream);
+  const dir = await mkdtemp(join(tmpdir(), 'webhook-tunnel-relay-'));
+  const path = join(dir, 'relay.sock');
+  const open = new Set<Socket>();
+  const relay = createServer({ allowHalfOpen: true }, (client) => {
+    const server = connect({ host: target.hostname, port: Number(target.port), allowHalfOpen: true, noDelay: true });
+    const end = (): void => {
+      client.destroy();
+      server.destroy();
+      open.delete(client);
+      open.delete(server);
+    };
+    for (const socket of [client, server]) {
+      open.add(socket);
+      socket.once('error', end).once('close', end);
+    }
+    client.pipe(server);
+    server.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(path, resolve));
+  const settings = benchPublicSettings(edge);
+  const session = await connectSession({ ...settings.session, onHeartbeat: () => undefined, onDisconnect: () => true });
+  const listener = await session.openListener({ forwardTo: path });
+  return {
+    url: listener.url,
+    port: publicPortOf(listener.url),
+    settle: async () => {},
+    recorded: () => 0,
+    close: async () => {
+      await listener.close().catch(() => undefined);
+      await session.close().catch(() => undefined);
+      for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,7 +4,8 @@
  *
  *   1. throughput: requests/s and p50/p99 of 2 KB webhooks at c1 and c32 (keep-alive on the public side) for
  *      edge → SDK → capture proxy → upstream (TunnelController, as the extension host runs it), against
- *      edge → SDK → upstream (the same SDK listener without the capture hop) and the upstream directly, in
+ *      edge → SDK → upstream (the same SDK listener without the capture hop), edge → SDK → bare relay →
+ *      upstream (the floor for any hop in the capture proxy's place) and the upstream directly, in
  *      interleaved rounds, with each agent's CPU (and the edge's) per request from /proc;
  *   2. Start Tunnel → URL shown: TunnelController.start() until state `on`, in fresh processes so the SDK's
  *      native module load is inside the figure (tunnelStartChild.ts);
@@ -38,6 +39,10 @@ export interface TunnelRatios {
   readonly concurrency: number;
   /** The issue's figure: the extension's tunnel (capture hop included) against the tunnel alone. */
   readonly captureVsSdkReqPerSec?: number;
+  /** The same for a bare relay in the capture proxy's place: the most any hop there can keep. */
+  readonly relayVsSdkReqPerSec?: number;
+  /** The extension's tunnel against the bare relay: what capturing costs beyond the hop itself. */
+  readonly captureVsRelayReqPerSec?: number;
   readonly captureVsDirectReqPerSec?: number;
   readonly sdkVsDirectReqPerSec?: number;
   /** p50 of the extension's tunnel minus the SDK-only tunnel's: what the capture hop adds to each call. */
@@ -124,11 +129,13 @@ export function tunnelRatios(cells: readonly CellFigures[]): TunnelRatios[] {
   const keys = [...new Set(cells.map((cell) => `${cell.bodyBytes}/${cell.concurrency}`))];
   return keys.map((key) => {
     const inCell = cells.filter((cell) => `${cell.bodyBytes}/${cell.concurrency}` === key);
-    const [direct, sdk, capture] = (['direct', 'tunnelSdk', 'tunnelCapture'] as const).map((id) => inCell.find((cell) => cell.variant === id && cell.requests > 0));
+    const [direct, sdk, relay, capture] = (['direct', 'tunnelSdk', 'tunnelRelay', 'tunnelCapture'] as const).map((id) => inCell.find((cell) => cell.variant === id && cell.requests > 0));
     return {
       bodyBytes: inCell[0]!.bodyBytes,
       concurrency: inCell[0]!.concurrency,
       captureVsSdkReqPerSec: ratio(capture?.reqPerSec, sdk?.reqPerSec),
+      relayVsSdkReqPerSec: ratio(relay?.reqPerSec, sdk?.reqPerSec),
+      captureVsRelayReqPerSec: ratio(capture?.reqPerSec, relay?.reqPerSec),
       captureVsDirectReqPerSec: ratio(capture?.reqPerSec, direct?.reqPerSec),
       sdkVsDirectReqPerSec: ratio(sdk?.reqPerSec, direct?.reqPerSec),
       captureHopAddedP50Ms: difference(capture?.p50Ms, sdk?.p50Ms),
@@ -174,11 +181,14 @@ async function measureThroughput(fixture: Fixture, plan: BenchPlan, track: Child
   try {
     const sdk = await startAgent(fixture, 'tunnelSdk', track);
     agents.push(sdk);
+    const relay = await startAgent(fixture, 'tunnelRelay', track);
+    agents.push(relay);
     const capture = await startAgent(fixture, 'tunnelCapture', track);
     agents.push(capture);
     const variants: MeasuredVariant[] = [
       { id: 'direct', port: fixture.upstream.port, settle: async () => {} },
       { id: 'tunnelSdk', port: sdk.port, hostHeader: hostOf(sdk), cpuPid: sdk.pid, edgeCpuPid: fixture.edgeChild.pid, settle: () => sdk.settle() },
+      { id: 'tunnelRelay', port: relay.port, hostHeader: hostOf(relay), cpuPid: relay.pid, edgeCpuPid: fixture.edgeChild.pid, settle: () => relay.settle() },
       { id: 'tunnelCapture', port: capture.port, hostHeader: hostOf(capture), cpuPid: capture.pid, edgeCpuPid: fixture.edgeChild.pid, settle: () => capture.settle() },
     ];
     const cells = await runMatrix(variants, plan.tunnel.matrix, (line) => progress(`tunnel ${line}`));

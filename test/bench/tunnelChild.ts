@@ -11,7 +11,7 @@
 import { failStart, measureMemory, serveParent } from './childLoop';
 import type { MemoryFigures, TunnelChildSpec } from './childProtocol';
 import type { TunnelServer } from './tunnelAgent';
-import { openHistory, startSdkOnly, startTunnelWithCapture } from './tunnelAgent';
+import { openHistory, startSdkOnly, startSdkWithRelay, startTunnelWithCapture } from './tunnelAgent';
 
 /** The SDK-only agent keeps the (unused) history open until it closes, as the extension would. */
 function withHistoryClosed(server: TunnelServer, store: { close(): Promise<void> }): TunnelServer {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const server =
     spec.role === 'tunnelCapture'
       ? await startTunnelWithCapture(spec.edge, spec.upstream, spec.capture, history)
-      : withHistoryClosed(await startSdkOnly(spec.edge, spec.upstream), history.store);
+      : withHistoryClosed(await (spec.role === 'tunnelRelay' ? startSdkWithRelay : startSdkOnly)(spec.edge, spec.upstream), history.store);
   const memoryOnline = spec.memory ? await measureMemory(server) : undefined;
   serveParent(spec.role, server, { url: server.url, ...(memoryBefore && memoryOnline ? { memoryBefore, memoryOnline } : {}) });
 }
