@@ -142,6 +142,20 @@ function writeSettings(file, extra) {
   writeFileSync(file, `${JSON.stringify({ ...QUIET_SETTINGS, ...existing, ...extra }, null, 2)}\n`);
 }
 
+/** What a reused profile's machine settings already have, then `extra`. A settings file with comments is left alone. */
+function writeMachineSettings(file, extra) {
+  if (!extra || Object.keys(extra).length === 0) return;
+  let existing = {};
+  if (existsSync(file)) {
+    try {
+      existing = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      return;
+    }
+  }
+  writeFileSync(file, `${JSON.stringify({ ...existing, ...extra }, null, 2)}\n`);
+}
+
 /**
  * Starts code-server in its own process group and waits until it answers `/healthz`.
  *
@@ -151,7 +165,7 @@ function writeSettings(file, extra) {
  * @param {string} [options.extensionsDir]  default: a fresh temp dir, removed by stop()
  * @param {number} [options.port]           default: a free port
  * @param {string} [options.host]           default: 127.0.0.1 (use 0.0.0.0 to reach it from another machine)
- * @param {object} [options.settings]       extra user settings, merged over QUIET_SETTINGS
+ * @param {object} [options.settings]       extra settings: in the user settings (merged over QUIET_SETTINGS) and the machine settings
  * @param {string[]} [options.args]         extra code-server arguments
  * @param {boolean} [options.smokeTestDriver] default true: needed for workbenchUrl's payload to be honoured
  * @param {Record<string, string>} [options.env]  extra environment (the extension host inherits it)
@@ -169,8 +183,14 @@ export async function startCodeServer(options = {}) {
   const userDataDir = options.userDataDir ? resolve(options.userDataDir) : join(scratch, 'user-data');
   const extensionsDir = options.extensionsDir ? resolve(options.extensionsDir) : join(scratch, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeSettings(join(userDataDir, 'User', 'settings.json'), options.settings);
+  // The extra settings go to the remote machine's settings too. A code-server window is a remote window, and
+  // there VS Code takes machine and machine-overridable settings (webhookTunnel.ngrok.serverAddr and
+  // caCertificate) from these, not from the user settings: whether the user settings' values reached the
+  // extension host depended on whether they were read before the extension's settings were registered.
+  writeMachineSettings(join(userDataDir, 'Machine', 'settings.json'), options.settings);
   const config = join(scratch, 'config.yaml');
   writeFileSync(config, '');
 

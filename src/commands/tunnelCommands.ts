@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { describeSourced } from '../core/config/provenance';
 import { configScope, readConfig } from '../config';
 import { probeUpstream } from '../core/config/probeUpstream';
 import { parseUpstream } from '../core/config/upstream';
@@ -36,6 +37,7 @@ async function publicSettingsFor(context: CommandContext, resolved: ResolvedConf
   }
   log.info(`Using the ngrok authtoken from ${token.where}`);
   const ngrok = effective.ngrok;
+  log.info(`Starting with ${describeSourced('ngrok server', ngrok.serverAddr)}, ${describeSourced('CA certificate', ngrok.caCertificate)}, ${describeSourced('upstream', effective.upstream)}`);
   const settings = await buildPublicSettings(
     {
       domain: ngrok.domain.value,

@@ -34,7 +34,7 @@ describe('UI: Start Tunnel from the palette, a webhook appears in the tree', fun
 
   afterEach(async function () {
     // Left for whoever reads a red CI run: what the workbench showed when the step failed.
-    if (this.currentTest?.state === 'failed') await recordFailure(workbench.page, join(screenshots, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
+    if (this.currentTest?.state === 'failed') await recordFailure(workbench, join(screenshots, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
   });
 
   after(async () => {
@@ -50,7 +50,8 @@ describe('UI: Start Tunnel from the palette, a webhook appears in the tree', fun
     await showHistoryView(page);
     const row = page.locator('.monaco-list-row', { hasText: 'POST /webhooks/github' });
     await row.waitFor({ timeout: 15_000 });
-    assert.match((await row.textContent()) ?? '', /200 · just now/);
+    // The signature verdict needs the body, read from disk after the row first shows: wait for the row's final text.
+    await row.filter({ hasText: '200 · github push unsigned · just now' }).waitFor({ timeout: 15_000 });
 
     await page.locator(statusItem).click();
     await page.locator('.statusbar', { hasText: `Copied ${address}` }).waitFor({ timeout: 10_000 });

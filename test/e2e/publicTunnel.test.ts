@@ -35,7 +35,7 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await recordFailure(workbench.page, join(screenshots, `failed-public-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
+    if (this.currentTest?.state === 'failed') await recordFailure(workbench, join(screenshots, `failed-public-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
   });
 
   after(async () => {

@@ -39,7 +39,7 @@ describe('UI: Verify Webhooks From… and the signature verdict in the tree', fu
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await recordFailure(workbench.page, join(screenshots, `failed-verify-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
+    if (this.currentTest?.state === 'failed') await recordFailure(workbench, join(screenshots, `failed-verify-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`));
   });
 
   after(async () => {

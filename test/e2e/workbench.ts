@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 
 /** The typed face of scripts/codeServer.mjs (plain ESM, shared with npm start). */
 interface CodeServerModule {
-  startCodeServer(options?: { settings?: Record<string, unknown>; env?: Record<string, string> }): Promise<{ url: string; port: number; stop(): Promise<void>; output(): string }>;
+  startCodeServer(options?: { settings?: Record<string, unknown>; env?: Record<string, string> }): Promise<{ url: string; port: number; userDataDir: string; stop(): Promise<void>; output(): string }>;
   workbenchUrl(server: { url: string; port: number }, target: { folder?: string; extensionDevelopmentPath?: string }): string;
   launchBrowser(options?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
 }
@@ -16,7 +16,18 @@ export const statusItem = '[id="webhooktunnel.webhook-tunnel.webhookTunnel.statu
 export interface Workbench {
   readonly page: Page;
   readonly url: string;
+  /** The extension's log ("Webhook Tunnel" output channel) as the extension host wrote it so far. */
+  extensionLog(): string;
   close(): Promise<void>;
+}
+
+/** The newest `Webhook Tunnel.log` under a user-data folder's logs (the extension host writes output channels there). */
+function readExtensionLog(userDataDir: string): string {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return '(no logs folder)';
+  const found = (readdirSync(logs, { recursive: true }) as string[]).filter((name) => name.endsWith('Webhook Tunnel.log')).map((name) => join(logs, name));
+  const newest = found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  return newest ? readFileSync(newest, 'utf8') : '(no Webhook Tunnel log)';
 }
 
 /** A real VS Code workbench in Chromium with the extension under development on a fresh copy of the fixture workspace. */
@@ -35,6 +46,7 @@ export async function openWorkbench(settings: Record<string, unknown>, env: Reco
   return {
     page,
     url,
+    extensionLog: () => readExtensionLog(server.userDataDir),
     close: async () => {
       await browser.close();
       await server.stop();
@@ -72,9 +84,11 @@ export async function showHistoryView(page: Page): Promise<void> {
   await page.locator('.part.sidebar .composite.title', { hasText: /Webhook Tunnel/i }).waitFor();
 }
 
-/** For a red run: a screenshot, plus the status bar tooltip (it carries the tunnel's error reason) in the test output. */
-export async function recordFailure(page: Page, path: string): Promise<void> {
+/** For a red run: a screenshot, plus the extension log and the status bar tooltip (it carries the tunnel's error reason) in the test output. */
+export async function recordFailure(workbench: Workbench, path: string): Promise<void> {
+  const { page } = workbench;
   await page.screenshot({ path });
+  console.log(`    extension log at failure (last lines):\n${workbench.extensionLog().trimEnd().split('\n').slice(-12).map((line) => `      ${line}`).join('\n')}`);
   try {
     await page.locator(statusItem).hover({ timeout: 5000 });
     const tooltip = await page.locator('.monaco-hover').last().textContent({ timeout: 5000 });
