@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { LocalEdge } from '../edge/localEdge';
-import { publicHostShown, runCommand, showHistoryView, statusItem } from '../e2e/workbench';
+import { runCommand, showHistoryView, startPublicTunnel, statusItem } from '../e2e/workbench';
 import { publicRequest } from '../unit/edge/sdkHarness';
 import { packageTarget, repoRoot, version } from './packaging';
 
@@ -141,34 +141,6 @@ async function openWithLocalEdge(scratch: string, extensionsDir: string): Promis
   }
 }
 
-/**
- * Start Tunnel, once code-server has handed the user settings to the extension host. Right after the window shows,
- * code-server's remote extension host can still hold the default settings for a moment (seen about once in four CI
- * runs: the packaged extension tried ngrok's default server). A start that ends in an error or a reconnect before
- * any session reached the local edge is that race: stop and start again. Any other failure, or a second one after
- * the edge heard from us, fails the test.
- */
-async function startPublicTunnelOnceConfigured(page: Page, edge: LocalEdge): Promise<string> {
-  const status = page.locator(statusItem);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    await status.filter({ hasText: /localhost:\d+|Tunnel: |Reconnecting/ }).waitFor({ timeout: 30_000 });
-    if (edge.sessions({ includeClosed: true }).length > 0 || Date.now() > deadline) {
-      await status.filter({ hasText: /\.localhost:\d+/ }).waitFor({ timeout: 30_000 });
-      return publicHostShown(page);
-    }
-    const shown = (await status.textContent()) ?? '';
-    console.log(`      the extension host did not have the settings yet (${shown.trim()}); starting again`);
-    await page.locator('.notifications-toasts .codicon-notifications-clear').first().click().catch(() => undefined);
-    // An error leaves Start Tunnel in the palette; a reconnecting tunnel has to be stopped first.
-    if (/Reconnecting/.test(shown)) {
-      await runCommand(page, 'Webhook Tunnel: Stop Tunnel');
-      await status.filter({ hasText: /^\s*Webhook Tunnel\s*$/ }).waitFor({ timeout: 10_000 });
-    }
-  }
-}
-
 async function screenshotOnFailure(test: Mocha.Test | undefined, page: Page | undefined, prefix: string): Promise<void> {
   if (test?.state !== 'failed' || !page) return;
   mkdirSync(screenshots, { recursive: true });
@@ -207,7 +179,7 @@ describe('package smoke: the linux-x64 VSIX installed into VS Code, tunnel throu
 
   it('Start Tunnel from the palette goes public through the edge; a POST to the public URL shows up in the tree', async () => {
     const { page } = workbench;
-    const shown = await startPublicTunnelOnceConfigured(page, edge);
+    const shown = await startPublicTunnel(page);
     assert.equal(new URL(edge.tunnels()[0]!.url).host, shown);
 
     const response = await publicRequest(`http://${shown}/webhooks/packaged`, { method: 'POST', rawHeaders: ['Content-Type', 'application/json'], body: Buffer.from('{"from":"the packaged VSIX"}') });
