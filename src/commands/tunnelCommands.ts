@@ -7,6 +7,7 @@ import { parseUpstream } from '../core/config/upstream';
 import { findAuthtoken } from '../core/tunnel/authtoken';
 import type { PublicTunnelSettings } from '../core/tunnel/captureSettings';
 import { buildPublicSettings, PublicSettingsError } from '../core/tunnel/publicSettings';
+import { defaultServerAddr } from '../core/tunnel/tunnelController';
 import { formatProblem } from '../core/config/configProblem';
 import { log } from '../log';
 import type { ResolvedConfiguration } from '../tunnelConfiguration';
@@ -37,7 +38,8 @@ async function publicSettingsFor(context: CommandContext, resolved: ResolvedConf
   }
   log.info(`Using the ngrok authtoken from ${token.where}`);
   const ngrok = effective.ngrok;
-  log.info(`Starting with ${describeSourced('ngrok server', ngrok.serverAddr)}, ${describeSourced('CA certificate', ngrok.caCertificate)}, ${describeSourced('upstream', effective.upstream)}`);
+  const server = ngrok.serverAddr.value === undefined ? `ngrok server = ${defaultServerAddr} (ngrok's default)` : describeSourced('ngrok server', ngrok.serverAddr);
+  log.info(`Starting with ${server}, ${describeSourced('CA certificate', ngrok.caCertificate)}, ${describeSourced('upstream', effective.upstream)}`);
   const settings = await buildPublicSettings(
     {
       domain: ngrok.domain.value,

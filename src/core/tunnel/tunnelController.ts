@@ -8,7 +8,8 @@ import { PublicTunnel } from './publicTunnel';
 import type { PublicTunnelState } from './publicTunnel';
 import type { TunnelRoute, TunnelState } from './tunnelState';
 
-const defaultServerAddr = 'connect.ngrok-agent.com:443';
+/** Where the SDK connects when no server address is set. */
+export const defaultServerAddr = 'connect.ngrok-agent.com:443';
 
 function isLoopback(serverAddr: string): boolean {
   return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i.test(serverAddr);
