@@ -129,8 +129,8 @@ function killGroup(pid, signal) {
   }
 }
 
-/** Quiet defaults, then what a reused profile already has, then `extra`. A settings file with comments is left alone. */
-function writeSettings(file, extra) {
+/** `defaults`, then what a reused profile's file already has, then `extra`. A settings file with comments is left alone. */
+function writeSettings(file, defaults, extra) {
   let existing = {};
   if (existsSync(file)) {
     try {
@@ -139,21 +139,7 @@ function writeSettings(file, extra) {
       return;
     }
   }
-  writeFileSync(file, `${JSON.stringify({ ...QUIET_SETTINGS, ...existing, ...extra }, null, 2)}\n`);
-}
-
-/** What a reused profile's machine settings already have, then `extra`. A settings file with comments is left alone. */
-function writeMachineSettings(file, extra) {
-  if (!extra || Object.keys(extra).length === 0) return;
-  let existing = {};
-  if (existsSync(file)) {
-    try {
-      existing = JSON.parse(readFileSync(file, 'utf8'));
-    } catch {
-      return;
-    }
-  }
-  writeFileSync(file, `${JSON.stringify({ ...existing, ...extra }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...defaults, ...existing, ...extra }, null, 2)}\n`);
 }
 
 /**
@@ -185,12 +171,12 @@ export async function startCodeServer(options = {}) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeSettings(join(userDataDir, 'User', 'settings.json'), options.settings);
+  writeSettings(join(userDataDir, 'User', 'settings.json'), QUIET_SETTINGS, options.settings);
   // The extra settings go to the remote machine's settings too. A code-server window is a remote window, and
   // there VS Code takes machine and machine-overridable settings (webhookTunnel.ngrok.serverAddr and
   // caCertificate) from these, not from the user settings: whether the user settings' values reached the
   // extension host depended on whether they were read before the extension's settings were registered.
-  writeMachineSettings(join(userDataDir, 'Machine', 'settings.json'), options.settings);
+  if (options.settings && Object.keys(options.settings).length > 0) writeSettings(join(userDataDir, 'Machine', 'settings.json'), {}, options.settings);
   const config = join(scratch, 'config.yaml');
   writeFileSync(config, '');
 

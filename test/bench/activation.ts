@@ -1,7 +1,7 @@
-import { fork } from 'node:child_process';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActivateSample } from './activateChild';
+import { sampleFromChild } from './oneShotChild';
 import { repoRoot } from './paths';
 import { median } from './stats';
 
@@ -16,18 +16,7 @@ export interface ActivationFigures {
 }
 
 function activateOnce(bundlePath: string, workspaceDir: string, storageDir: string): Promise<ActivateSample> {
-  return new Promise((resolve) => {
-    const child = fork(join(__dirname, 'activateChild.js'), [bundlePath, repoRoot, workspaceDir, storageDir], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let sample: ActivateSample | undefined;
-    child.once('message', (message: ActivateSample) => (sample = message));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(sample ?? { ngrokModules: [], error: `the activate child exited (${code}) without a figure ${stderr.trim().slice(0, 500)}` });
-    });
-  });
+  return sampleFromChild<ActivateSample>('activateChild.js', [bundlePath, repoRoot, workspaceDir, storageDir], (why) => ({ ngrokModules: [], error: `activate: ${why}` }));
 }
 
 /** Loads the production bundle and runs activate() in `runs` fresh processes, each with an empty workspace and storage. */

@@ -15,23 +15,40 @@ export interface CellRatios {
   readonly passThroughAddedP50Ms?: number;
 }
 
-function ratio(a: number | null | undefined, b: number | null | undefined): number | undefined {
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | undefined {
   return a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? undefined : a / b;
 }
 
-function difference(a: number | undefined, b: number | undefined): number | undefined {
+export function difference(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) ? undefined : a - b;
 }
 
-export function cellRatios(cells: readonly CellFigures[]): CellRatios[] {
+/** One body size × concurrency of a matrix, and its figures per variant (undefined for a variant that completed nothing). */
+export interface MatrixCell {
+  readonly bodyBytes: number;
+  readonly concurrency: number;
+  of(variant: VariantId): CellFigures | undefined;
+}
+
+/** The matrix's figures grouped by cell, in the order the cells were measured. */
+export function matrixCells(cells: readonly CellFigures[]): MatrixCell[] {
   const keys = [...new Set(cells.map((cell) => `${cell.bodyBytes}/${cell.concurrency}`))];
   return keys.map((key) => {
     const inCell = cells.filter((cell) => `${cell.bodyBytes}/${cell.concurrency}` === key);
-    const of = (variant: VariantId): CellFigures | undefined => inCell.find((cell) => cell.variant === variant && cell.requests > 0);
-    const [direct, pass, capture, naive, mitm] = (['direct', 'passThrough', 'capture', 'naive', 'mitmdump'] as const).map(of);
     return {
       bodyBytes: inCell[0]!.bodyBytes,
       concurrency: inCell[0]!.concurrency,
+      of: (variant) => inCell.find((cell) => cell.variant === variant && cell.requests > 0),
+    };
+  });
+}
+
+export function cellRatios(cells: readonly CellFigures[]): CellRatios[] {
+  return matrixCells(cells).map(({ bodyBytes, concurrency, of }) => {
+    const [direct, pass, capture, naive, mitm] = (['direct', 'passThrough', 'capture', 'naive', 'mitmdump'] as const).map(of);
+    return {
+      bodyBytes,
+      concurrency,
       captureVsPassThroughReqPerSec: ratio(capture?.reqPerSec, pass?.reqPerSec),
       captureVsMitmdumpReqPerSec: ratio(capture?.reqPerSec, mitm?.reqPerSec),
       captureVsPassThroughCpu: ratio(capture?.cpuUsPerRequest, pass?.cpuUsPerRequest),

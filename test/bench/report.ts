@@ -15,7 +15,9 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 export const num = (value: number | null | undefined, digits: number): string => (value == null || !Number.isFinite(value) ? '—' : value.toFixed(digits));
-const size = (bytes: number): string => `${bytes / KB} KB`;
+export const size = (bytes: number): string => `${bytes / KB} KB`;
+/** A ratio as `0.85×`, or `—` when either side is missing. */
+export const times = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)}×`);
 
 /** One throughput cell as a table row: body, concurrency, variant, req/s, p50, p99, CPU, `extraCpu`…, requests, failures. */
 export function cellRow(cell: CellFigures, extraCpu: readonly string[] = []): string[] {
@@ -44,15 +46,14 @@ export function matrixTable(cells: readonly CellFigures[], plan: MatrixPlan): st
 }
 
 export function ratioTable(ratios: readonly CellRatios[]): string {
-  const x = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)}×`);
   const rows = ratios.map((r) => [
     size(r.bodyBytes),
     `c${r.concurrency}`,
     '',
-    x(r.captureVsPassThroughReqPerSec),
-    x(r.captureVsMitmdumpReqPerSec),
-    x(r.captureVsPassThroughCpu),
-    x(r.naiveVsPassThroughCpu),
+    times(r.captureVsPassThroughReqPerSec),
+    times(r.captureVsMitmdumpReqPerSec),
+    times(r.captureVsPassThroughCpu),
+    times(r.naiveVsPassThroughCpu),
     num(r.captureAddedP50Ms, 3),
     num(r.passThroughAddedP50Ms, 3),
   ]);

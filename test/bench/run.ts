@@ -43,7 +43,7 @@ import { emptyRecording } from './referenceRecordings';
 import { cellRatios } from './ratios';
 import { matrixTable, otherFigures, ratioTable, targetList } from './report';
 import type { BenchFigures, Outcome } from './targets';
-import { checkTargets } from './targets';
+import { attempt as attemptPart, checkTargets } from './targets';
 import type { MeasuredVariant } from './throughputMatrix';
 import { runMatrix } from './throughputMatrix';
 import type { TunnelFigures } from './tunnelBench';
@@ -56,13 +56,8 @@ function progress(line: string): void {
   console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 }
 
-async function attempt<T>(what: string, run: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    progress(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
+function attempt<T>(what: string, run: () => Promise<T>): Promise<Outcome<T>> {
+  return attemptPart(what, progress, run);
 }
 
 /** BENCH_CPU_PROF=capture,passThrough: those proxy children write a V8 CPU profile to out/bench/profiles on exit. */

@@ -17,6 +17,17 @@ export interface TargetCheck {
 /** What a phase produced, or why it could not: a broken phase must not hide the others' figures. */
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
+/** Runs one part of the bench; a failure is reported through `progress` and kept as the part's outcome. */
+export async function attempt<T>(what: string, progress: (line: string) => void, run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    progress(`${what} failed: ${message}`);
+    return { ok: false, error: message };
+  }
+}
+
 export interface BenchFigures {
   readonly ratios: readonly CellRatios[];
   readonly mitmdumpSkipped?: string;

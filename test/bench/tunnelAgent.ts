@@ -93,11 +93,11 @@ export async function startTunnelWithCapture(
   };
 }
 
-/** The SDK alone: one session, one HTTP listener forwarding to the upstream (no capture proxy). */
-export async function startSdkOnly(edge: EdgeInfo, upstream: string): Promise<TunnelServer> {
+/** One SDK session and HTTP listener forwarding to `forwardTo`; `closeAfter` runs once both are closed. */
+async function startSdkForwardingTo(edge: EdgeInfo, forwardTo: string, closeAfter: () => Promise<void> = async () => {}): Promise<TunnelServer> {
   const settings = benchPublicSettings(edge);
   const session = await connectSession({ ...settings.session, onHeartbeat: () => undefined, onDisconnect: () => true });
-  const listener = await session.openListener({ forwardTo: new URL(upstream).host });
+  const listener = await session.openListener({ forwardTo });
   return {
     url: listener.url,
     port: publicPortOf(listener.url),
@@ -106,8 +106,14 @@ export async function startSdkOnly(edge: EdgeInfo, upstream: string): Promise<Tu
     close: async () => {
       await listener.close().catch(() => undefined);
       await session.close().catch(() => undefined);
+      await closeAfter();
     },
   };
+}
+
+/** The SDK alone: one session, one HTTP listener forwarding to the upstream (no capture proxy). */
+export function startSdkOnly(edge: EdgeInfo, upstream: string): Promise<TunnelServer> {
+  return startSdkForwardingTo(edge, new URL(upstream).host);
 }
 
 /** The SDK forwarding to a bare relay in this process (see the top of this file): nothing parsed, nothing recorded. */
@@ -132,20 +138,9 @@ export async function startSdkWithRelay(edge: EdgeInfo, upstream: string): Promi
     server.pipe(client);
   });
   await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(path, resolve));
-  const settings = benchPublicSettings(edge);
-  const session = await connectSession({ ...settings.session, onHeartbeat: () => undefined, onDisconnect: () => true });
-  const listener = await session.openListener({ forwardTo: path });
-  return {
-    url: listener.url,
-    port: publicPortOf(listener.url),
-    settle: async () => {},
-    recorded: () => 0,
-    close: async () => {
-      await listener.close().catch(() => undefined);
-      await session.close().catch(() => undefined);
-      for (const socket of open) socket.destroy();
-      await new Promise<void>((resolve) => relay.close(() => resolve()));
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return startSdkForwardingTo(edge, path, async () => {
+    for (const socket of open) socket.destroy();
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  });
 }

@@ -18,7 +18,6 @@
  * exchange stalls ~40 ms on delayed ACKs); BENCH_EDGE_ACK_POLICY=off shows the stall. Over the Internet the
  * round trip to ngrok dominates instead, so these figures isolate what the extension's own hop costs.
  */
-import { fork } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
@@ -28,7 +27,10 @@ import type { EdgeChildSpec, EdgeInfo, MemoryFigures, TunnelChildSpec } from './
 import type { CaptureSettings } from './captureServer';
 import { runRound } from './loadGenerator';
 import { webhookBody, webhookHeaders } from './payloads';
+import { difference, matrixCells, ratio } from './ratios';
+import { sampleFromChild } from './oneShotChild';
 import { median } from './stats';
+import { attempt } from './targets';
 import type { Outcome } from './targets';
 import type { CellFigures, MeasuredVariant } from './throughputMatrix';
 import { runMatrix } from './throughputMatrix';
@@ -107,32 +109,12 @@ export interface TunnelFigures {
 
 type Progress = (line: string) => void;
 
-async function outcome<T>(what: string, progress: Progress, run: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    progress(`${what} failed: ${message}`);
-    return { ok: false, error: message };
-  }
-}
-
-function ratio(a: number | null | undefined, b: number | null | undefined): number | undefined {
-  return a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? undefined : a / b;
-}
-
-function difference(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) ? undefined : a - b;
-}
-
 export function tunnelRatios(cells: readonly CellFigures[]): TunnelRatios[] {
-  const keys = [...new Set(cells.map((cell) => `${cell.bodyBytes}/${cell.concurrency}`))];
-  return keys.map((key) => {
-    const inCell = cells.filter((cell) => `${cell.bodyBytes}/${cell.concurrency}` === key);
-    const [direct, sdk, relay, capture] = (['direct', 'tunnelSdk', 'tunnelRelay', 'tunnelCapture'] as const).map((id) => inCell.find((cell) => cell.variant === id && cell.requests > 0));
+  return matrixCells(cells).map(({ bodyBytes, concurrency, of }) => {
+    const [direct, sdk, relay, capture] = (['direct', 'tunnelSdk', 'tunnelRelay', 'tunnelCapture'] as const).map(of);
     return {
-      bodyBytes: inCell[0]!.bodyBytes,
-      concurrency: inCell[0]!.concurrency,
+      bodyBytes,
+      concurrency,
       captureVsSdkReqPerSec: ratio(capture?.reqPerSec, sdk?.reqPerSec),
       relayVsSdkReqPerSec: ratio(relay?.reqPerSec, sdk?.reqPerSec),
       captureVsRelayReqPerSec: ratio(capture?.reqPerSec, relay?.reqPerSec),
@@ -199,18 +181,7 @@ async function measureThroughput(fixture: Fixture, plan: BenchPlan, track: Child
 }
 
 function startOnce(spec: TunnelStartSpec): Promise<TunnelStartSample> {
-  return new Promise((resolve) => {
-    const child = fork(join(__dirname, 'tunnelStartChild.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let sample: TunnelStartSample | undefined;
-    child.once('message', (message: TunnelStartSample) => (sample = message));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(sample ?? { error: `the start child exited (${code}) without a figure ${stderr.trim().slice(0, 500)}` });
-    });
-  });
+  return sampleFromChild<TunnelStartSample>('tunnelStartChild.js', [JSON.stringify(spec)], (why) => ({ error: `start: ${why}` }));
 }
 
 async function measureStart(fixture: Fixture, plan: BenchPlan, progress: Progress): Promise<TunnelStartFigures> {
@@ -305,11 +276,11 @@ export async function measureTunnel(plan: BenchPlan, scratch: string, track: Chi
         capture: { maxEntries: plan.maxEntries, maxBodyBytes: plan.maxBodyBytes, upstreamTimeoutMs: plan.upstreamTimeoutMs },
         scratch: join(scratch, 'tunnel'),
       };
-      const throughput = await outcome('tunnel throughput', progress, () => measureThroughput(fixture, plan, track, progress));
+      const throughput = await attempt('tunnel throughput', progress, () => measureThroughput(fixture, plan, track, progress));
       progress(`tunnel start: ${plan.tunnel.startRuns} fresh processes`);
-      const start = await outcome('tunnel start', progress, () => measureStart(fixture, plan, progress));
-      const sdkOnly = await outcome('tunnel memory (SDK only)', progress, () => measureMemoryOf('tunnelSdk', fixture, plan, track, progress));
-      const memory = await outcome('tunnel memory', progress, async () => ({ ...(await measureMemoryOf('tunnelCapture', fixture, plan, track, progress)), sdkOnly }));
+      const start = await attempt('tunnel start', progress, () => measureStart(fixture, plan, progress));
+      const sdkOnly = await attempt('tunnel memory (SDK only)', progress, () => measureMemoryOf('tunnelSdk', fixture, plan, track, progress));
+      const memory = await attempt('tunnel memory', progress, async () => ({ ...(await measureMemoryOf('tunnelCapture', fixture, plan, track, progress)), sdkOnly }));
       return { edgeAckPolicy: ackPolicy ?? 'every-read (default)', throughput, start, memory };
     } finally {
       await edgeChild.close();

@@ -1,14 +1,12 @@
 /** The tunnel phase's tables, lines and targets (tunnelBench.ts), in the style of report.ts and targets.ts. */
 import type { MatrixPlan } from './benchConfig';
-import { cellRow, num, table } from './report';
+import { cellRow, num, size, table, times } from './report';
 import { check } from './targets';
 import type { TargetCheck } from './targets';
 import type { TunnelFigures } from './tunnelBench';
 
 const KB = 1024;
 const MB = 1024 * 1024;
-
-const x = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)}×`);
 
 export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
   const lines: string[] = [
@@ -22,17 +20,17 @@ export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
     const rows = throughput.value.cells.map((cell) => cellRow(cell, [num(cell.edgeCpuUsPerRequest, 0)]));
     lines.push(table(['body', 'conc', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'agent CPU µs/req', 'edge CPU µs/req', 'requests', 'failed'], rows), '');
     const ratioRows = throughput.value.ratios.map((r) => [
-      `${r.bodyBytes / KB} KB`,
+      size(r.bodyBytes),
       `c${r.concurrency}`,
       '',
-      x(r.captureVsSdkReqPerSec),
-      x(r.relayVsSdkReqPerSec),
-      x(r.captureVsRelayReqPerSec),
-      x(r.captureVsDirectReqPerSec),
-      x(r.sdkVsDirectReqPerSec),
+      times(r.captureVsSdkReqPerSec),
+      times(r.relayVsSdkReqPerSec),
+      times(r.captureVsRelayReqPerSec),
+      times(r.captureVsDirectReqPerSec),
+      times(r.sdkVsDirectReqPerSec),
       num(r.captureHopAddedP50Ms, 3),
       num(r.tunnelAddedP50Ms, 3),
-      x(r.captureVsSdkCpu),
+      times(r.captureVsSdkCpu),
     ]);
     lines.push(
       'Ratios (tunnel+capture = edge→SDK→capture→upstream, SDK only = edge→SDK→upstream, bare relay = edge→SDK→Node relay recording nothing→upstream):',
@@ -89,7 +87,7 @@ export function checkTunnelTargets(figures: TunnelFigures): TargetCheck[] {
         r?.captureVsSdkReqPerSec,
         0.85,
         'atLeast',
-        (v) => `${v.toFixed(2)}× (${x(r?.captureVsDirectReqPerSec)} of direct; a bare relay there: ${x(r?.relayVsSdkReqPerSec)})`,
+        (v) => `${v.toFixed(2)}× (${times(r?.captureVsDirectReqPerSec)} of direct; a bare relay there: ${times(r?.relayVsSdkReqPerSec)})`,
         throughput.ok ? 'not measured' : throughput.error,
       ),
     );

@@ -99,7 +99,7 @@ export class HistoryStore {
     this.index.set(stored.id, entry);
     this.newestFirst = undefined;
     const liveFrom = this.liveFrom();
-    stampRecord(record, { seq: entry.seq, liveFrom });
+    stampRecord(record, { seq: entry.seq, liveFrom }, this.writer.generation);
     this.writer.queue({ kind: 'exchange', id: stored.id, record, owner: entry, liveFrom }, record.length);
     if (removed.length > 0) this.changes.fire({ kind: 'removed', ids: removed });
     this.changes.fire({ kind: 'added', exchange: stored });

@@ -81,6 +81,11 @@ export class HistoryWriter {
     for (const segment of log.segments) this.liveBytes += segment.liveBytes;
   }
 
+  /** The generation of the file being appended to, which a record queued now will most likely land in. */
+  get generation(): number {
+    return this.log.active.file.generation;
+  }
+
   queue(write: PendingWrite<Entry>, bytes: number): void {
     this.pending.push(write);
     this.pendingBytes += bytes;

@@ -108,18 +108,24 @@ export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Bu
   return { chunks, length: head.length + bodiesLength, bodiesAt: HEADER_SIZE + metaLength };
 }
 
-/** Sets seq and liveFrom, and seals the record. Separate because the store learns liveFrom only after encoding, which can throw. */
-export function stampRecord(record: EncodedRecord, stamp: RecordStamp): EncodedRecord {
+/**
+ * Sets seq and liveFrom, and seals the record for a file of `generation` (the one it is expected to land
+ * in; `withGeneration` re-seals it if it lands elsewhere). Separate because the store learns liveFrom only
+ * after encoding, which can throw.
+ */
+export function stampRecord(record: EncodedRecord, stamp: RecordStamp, generation = 0): EncodedRecord {
   const head = record.chunks[0]!;
   head.writeDoubleLE(stamp.seq, 20);
   head.writeDoubleLE(stamp.liveFrom, 28);
+  head.writeUIntLE(generation, GENERATION_AT, 3);
   head.writeUInt32LE(crc32(head.subarray(CHECKED_FROM)), CRC_AT);
   return record;
 }
 
 /**
  * The record as it must be written into a file of `generation`: re-sealed when it was stamped for
- * another one (the checksum covers the generation). Records are stamped for generation 0 when queued.
+ * another one (the checksum covers the generation), which only a record queued just before the log
+ * moved on to its next file needs.
  */
 export function withGeneration(record: EncodedRecord, generation: number): EncodedRecord {
   const head = record.chunks[0]!;
