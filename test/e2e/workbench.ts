@@ -57,6 +57,8 @@ export async function openWorkbench(settings: Record<string, unknown>, env: Reco
 /**
  * Runs a command by its palette title, as a user would: F1, type, Enter. The palette lists what is registered
  * when it opens, and an extension under development registers a moment after the workbench appears, so retry.
+ * Enter runs the focused row, and the palette filters a moment after typing (before that, the focused row is the
+ * most recently used command), so wait until the command's own row has the focus.
  */
 export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -65,7 +67,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
     try {
       await row.waitFor({ timeout: 3000 });
       await page.keyboard.press('Enter');
@@ -141,11 +143,33 @@ export async function startLocalTunnel(page: Page): Promise<string> {
 }
 
 /**
+ * Runs a palette command that opens a picker titled `pickerTitle`, and resolves once that picker (not the palette's
+ * own box, still on screen a moment after Enter) takes input. A picker that does not show within 10 s is reported
+ * with what the quick input holds, and the command is run once more: one CI run (of many) saw the palette close
+ * and no picker for 30 s, which never happened again here, even under 8× CPU throttling.
+ */
+async function openPicker(page: Page, command: string, pickerTitle: string): Promise<void> {
+  const picker = page.locator('.quick-input-widget .quick-input-title', { hasText: pickerTitle });
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, command);
+    try {
+      await picker.waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 2) throw error;
+      const widget = page.locator('.quick-input-widget');
+      const shown = (await widget.isVisible()) ? `showing "${(await widget.locator('.quick-input-title').textContent()) ?? ''}"` : 'hidden';
+      console.log(`    (no "${pickerTitle}" picker 10 s after running ${command}; the quick input was ${shown}; running it again)`);
+    }
+  }
+}
+
+/**
  * Verify Webhooks From… → `provider` picked by name → `secret` typed into the secret box. Resolves once the box has
  * closed (the secret is taken; a click or key before that would cancel it), with the box's input type.
  */
 export async function verifyWebhooksFrom(page: Page, provider: string, secret: string): Promise<string | null> {
-  await runCommand(page, 'Webhook Tunnel: Verify Webhooks From…');
+  await openPicker(page, 'Webhook Tunnel: Verify Webhooks From…', 'Verify Webhooks From…');
   const input = page.locator('.quick-input-widget input');
   await input.fill(provider.toLowerCase());
   await page.locator('.quick-input-list .monaco-list-row', { hasText: provider }).first().waitFor();
