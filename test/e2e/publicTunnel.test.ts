@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEdge } from '../edge/localEdge';
 import { publicRequest } from '../unit/edge/sdkHarness';
-import { openWorkbench, publicHostShown, recordFailure, repoRoot, runCommand, showHistoryView, startPublicTunnel, statusItem, statusTooltip } from './workbench';
+import { openQuickInput, openWorkbench, publicHostShown, recordFailure, repoRoot, runCommand, showHistoryView, startPublicTunnel, statusItem, statusTooltip } from './workbench';
 import type { Workbench } from './workbench';
 
 describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start runs it', function () {
@@ -68,9 +68,8 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
   it('toggles basic auth from the palette: the status bar tooltip and the edge both change', async () => {
     const { page } = workbench;
     const shown = await publicHostShown(page);
-    await runCommand(page, 'Webhook Tunnel: Toggle Basic Auth');
+    await openQuickInput(page, 'Webhook Tunnel: Toggle Basic Auth', 'Basic Auth (1/2): user name');
     const input = page.locator('.quick-input-widget input');
-    await page.locator('.quick-input-widget', { hasText: 'user name' }).waitFor();
     await page.keyboard.press('Enter'); // keeps the suggested user, "dev"
     await page.locator('.quick-input-widget', { hasText: 'password' }).waitFor();
     assert.equal(await input.getAttribute('type'), 'password');

@@ -143,23 +143,22 @@ export async function startLocalTunnel(page: Page): Promise<string> {
 }
 
 /**
- * Runs a palette command that opens a picker titled `pickerTitle`, and resolves once that picker (not the palette's
- * own box, still on screen a moment after Enter) takes input. A picker that does not show within 10 s is reported
- * with what the quick input holds, and the command is run once more: one CI run (of many) saw the palette close
- * and no picker for 30 s, which never happened again here, even under 8× CPU throttling.
+ * Runs a palette command that opens a quick input (picker or input box) titled `title`, and resolves once that box,
+ * not the palette's own (still on screen a moment after Enter), takes input. If it has not shown within 10 s, says
+ * what the quick input holds and runs the command once more: one CI run saw the palette close and nothing open.
  */
-async function openPicker(page: Page, command: string, pickerTitle: string): Promise<void> {
-  const picker = page.locator('.quick-input-widget .quick-input-title', { hasText: pickerTitle });
+export async function openQuickInput(page: Page, command: string, title: string): Promise<void> {
+  const box = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
   for (let attempt = 1; ; attempt++) {
     await runCommand(page, command);
     try {
-      await picker.waitFor({ timeout: 10_000 });
+      await box.waitFor({ timeout: 10_000 });
       return;
     } catch (error) {
       if (attempt === 2) throw error;
       const widget = page.locator('.quick-input-widget');
       const shown = (await widget.isVisible()) ? `showing "${(await widget.locator('.quick-input-title').textContent()) ?? ''}"` : 'hidden';
-      console.log(`    (no "${pickerTitle}" picker 10 s after running ${command}; the quick input was ${shown}; running it again)`);
+      console.log(`    (no "${title}" box 10 s after running ${command}; the quick input was ${shown}; running it again)`);
     }
   }
 }
@@ -169,7 +168,7 @@ async function openPicker(page: Page, command: string, pickerTitle: string): Pro
  * closed (the secret is taken; a click or key before that would cancel it), with the box's input type.
  */
 export async function verifyWebhooksFrom(page: Page, provider: string, secret: string): Promise<string | null> {
-  await openPicker(page, 'Webhook Tunnel: Verify Webhooks From…', 'Verify Webhooks From…');
+  await openQuickInput(page, 'Webhook Tunnel: Verify Webhooks From…', 'Verify Webhooks From…');
   const input = page.locator('.quick-input-widget input');
   await input.fill(provider.toLowerCase());
   await page.locator('.quick-input-list .monaco-list-row', { hasText: provider }).first().waitFor();

@@ -235,13 +235,18 @@ describe('HistoryStore', () => {
     for (const id of expected) assert.deepEqual((await reopened.readExchange(id))?.request.body.bytes, patternBytes(bodySize, Number(id.slice(1))));
   });
 
-  it('reclaims the space on open when the history is over the bound', async () => {
-    const dir = await dirs.make();
-    const { store } = await open(dir, 200);
-    for (let i = 0; i < 120; i++) {
+  /** Appends 200 KB calls `e<from>` … `e<to - 1>`, each flushed before the next, so segments seal and age out in order. */
+  async function appendLargeCalls(store: HistoryStore, from: number, to: number): Promise<void> {
+    for (let i = from; i < to; i++) {
       store.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
       await store.flush();
     }
+  }
+
+  it('reclaims the space on open when the history is over the bound', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir, 200);
+    await appendLargeCalls(store, 0, 120);
     const sizeBefore = historyBytes(dir);
 
     const { store: reopened, report } = await reopen(store, dir, 10);
@@ -255,10 +260,7 @@ describe('HistoryStore', () => {
 
   /** 16 MB, so the log is split into several segments; returns their names. */
   async function writeSegments(dir: string, store: HistoryStore): Promise<string[]> {
-    for (let i = 0; i < 80; i++) {
-      store.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
-      await store.flush();
-    }
+    await appendLargeCalls(store, 0, 80);
     const sealed = historyFiles(dir)
       .map((file) => file.name)
       .filter((name) => name !== 'history.log');
@@ -298,10 +300,7 @@ describe('HistoryStore', () => {
     for (const i of kept) assert.deepEqual((await reopened.readExchange(`e${i}`))?.request.body.bytes, patternBytes(200_000, i));
     await reopened.flush();
     // The stale segment is out of the log, kept only as a file to reuse: the next segment takes it over.
-    for (let i = 80; i < 105; i++) {
-      reopened.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
-      await reopened.flush();
-    }
+    await appendLargeCalls(reopened, 80, 105);
     assert.ok(!historyFiles(dir).some((file) => file.name === sealed[0]), `${sealed[0]} was reused: ${JSON.stringify(historyFiles(dir))}`);
     assert.deepEqual((await reopened.readExchange('e30'))?.request.body.bytes, patternBytes(200_000, 30));
     assert.deepEqual((await reopened.readExchange('e100'))?.request.body.bytes, patternBytes(200_000, 100));
@@ -310,10 +309,7 @@ describe('HistoryStore', () => {
   it('clearing a history that keeps a segment file for reuse leaves nothing to load', async () => {
     const dir = await dirs.make();
     const { store } = await open(dir, 3);
-    for (let i = 0; i < 60; i++) {
-      store.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
-      await store.flush();
-    }
+    await appendLargeCalls(store, 0, 60);
     // Sealed segments have aged out: one of them is kept, under its own name, for the next segment.
     assert.ok(historyFiles(dir).length >= 2, JSON.stringify(historyFiles(dir)));
     await store.clear();
