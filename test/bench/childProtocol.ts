@@ -28,14 +28,15 @@ export interface EdgeInfo {
 /**
  * An agent child (tunnelChild.ts) behind the edge. `tunnelCapture`: TunnelController, as the extension host runs
  * it (capture proxy recording into the history store, SDK listener forwarding to it); `tunnelSdk`: the same SDK
- * session and listener (src/core/tunnel/ngrokSdk.ts) forwarding straight to the upstream.
+ * session and listener (src/core/tunnel/ngrokSdk.ts) forwarding straight to the upstream; `tunnelRelay`: the SDK
+ * forwarding to a bare relay in the child, piped to the upstream untouched (see tunnelAgent.ts).
  */
 export interface TunnelChildSpec {
   readonly role: 'tunnelCapture' | 'tunnelSdk' | 'tunnelRelay';
   readonly edge: EdgeInfo;
   /** `http://127.0.0.1:PORT`. */
   readonly upstream: string;
-  /** The history store's folder (tunnelCapture). */
+  /** The history store's folder: every role keeps the history open, only tunnelCapture records into it. */
   readonly scratchDir: string;
   readonly capture: CaptureSettings;
   /** Read memory (GC'd) before starting and once online, and send both with `ready`; needs --expose-gc. */
@@ -57,6 +58,11 @@ export interface MemoryFigures {
   readonly external: number;
   readonly arrayBuffers: number;
   readonly recorded: number;
+}
+
+/** RSS not counting V8's young generation: what the memory figures of the tunnel phase are judged on. */
+export function outsideYoung(reading: MemoryFigures): number {
+  return reading.rss - reading.youngGeneration;
 }
 
 /** What a child reports once it serves; `port` is where load goes (for tunnels, the edge's public port). */

@@ -1,9 +1,9 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exchange } from '../../src/core/capture/exchange';
 import { HistoryStore } from '../../src/core/history/historyStore';
+import { historyBytes } from '../support/historyFiles';
 import type { BenchPlan } from './benchConfig';
 import type { HistoryLoadSample } from './historyLoadChild';
 import { webhookBody, webhookHeaders } from './payloads';
@@ -45,16 +45,6 @@ function openInFreshProcess(dir: string, maxEntries: number): Promise<HistoryLoa
   });
 }
 
-/** `history.log`, the file being appended to, and the sealed segments `history.<n>.log` beside it. */
-const HISTORY_SEGMENT = /^history(?:\.\d+)?\.log$/;
-
-/** The bytes the history takes on disk: every segment file, not only the one being appended to. */
-async function historyBytes(dir: string): Promise<number> {
-  const names = (await readdir(dir)).filter((name) => HISTORY_SEGMENT.test(name));
-  const sizes = await Promise.all(names.map(async (name) => (await stat(join(dir, name))).size));
-  return sizes.reduce((sum, size) => sum + size, 0);
-}
-
 /** Writes `historyLoadEntries` exchanges through the store, closes it, then times opening it in fresh processes. */
 export async function measureHistoryLoad(dir: string, plan: BenchPlan, progress: (line: string) => void): Promise<HistoryLoad> {
   const entries = plan.historyLoadEntries;
@@ -68,7 +58,7 @@ export async function measureHistoryLoad(dir: string, plan: BenchPlan, progress:
     if (i % 500 === 499) await store.flush();
   }
   await store.close();
-  const fileBytes = await historyBytes(dir);
+  const fileBytes = historyBytes(dir);
   const runsMs: number[] = [];
   for (let run = 0; run < plan.historyLoadRuns; run++) {
     const sample = await openInFreshProcess(dir, entries);

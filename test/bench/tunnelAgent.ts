@@ -1,5 +1,5 @@
 /**
- * The two agents the tunnel phase compares, each run in its own child (tunnelChild.ts):
+ * The three agents the tunnel phase compares, each run in its own child (tunnelChild.ts):
  *   tunnelCapture: TunnelController.start(captureSettings, publicSettings), exactly what Start Tunnel does in the
  *                  extension host: the capture proxy (recording into the history store) with the SDK's listener
  *                  forwarding to it;

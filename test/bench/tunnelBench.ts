@@ -23,6 +23,7 @@ import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { BenchChild } from './benchChild';
 import type { BenchPlan } from './benchConfig';
+import { outsideYoung } from './childProtocol';
 import type { EdgeChildSpec, EdgeInfo, MemoryFigures, TunnelChildSpec } from './childProtocol';
 import type { CaptureSettings } from './captureServer';
 import { runRound } from './loadGenerator';
@@ -247,7 +248,7 @@ async function measureMemoryOf(role: TunnelChildSpec['role'], fixture: Fixture, 
       after,
       onlineAddedBytes: online.rss - before.rss,
       addedBytes: after.rss - before.rss,
-      addedOutsideYoungBytes: after.rss - after.youngGeneration - (before.rss - before.youngGeneration),
+      addedOutsideYoungBytes: outsideYoung(after) - outsideYoung(before),
       rest,
       restAfterMs,
     };

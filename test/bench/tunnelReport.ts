@@ -1,12 +1,18 @@
 /** The tunnel phase's tables, lines and targets (tunnelBench.ts), in the style of report.ts and targets.ts. */
 import type { MatrixPlan } from './benchConfig';
+import { outsideYoung } from './childProtocol';
 import { cellRow, num, size, table, times } from './report';
 import { check } from './targets';
 import type { TargetCheck } from './targets';
-import type { TunnelFigures } from './tunnelBench';
+import type { TunnelFigures, TunnelMemoryReading } from './tunnelBench';
 
 const KB = 1024;
 const MB = 1024 * 1024;
+
+/** RSS at rest minus before start, whole and outside V8's young generation. */
+function addedAtRest(reading: TunnelMemoryReading): { readonly bytes: number; readonly outsideYoungBytes: number } {
+  return { bytes: reading.rest.rss - reading.before.rss, outsideYoungBytes: outsideYoung(reading.rest) - outsideYoung(reading.before) };
+}
 
 export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
   const lines: string[] = [
@@ -52,6 +58,7 @@ export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
   if (memory.ok) {
     const m = memory.value;
     const mb = (bytes: number): string => (bytes / MB).toFixed(1);
+    const rest = addedAtRest(m);
     lines.push(
       `memory of a running tunnel (extension core + history open, GC'd): RSS ${mb(m.before.rss)} MB before start → ${mb(m.online.rss)} online (+${mb(m.onlineAddedBytes)}) ` +
         `→ ${mb(m.after.rss)} after ${m.requests} requests through it (+${mb(m.addedBytes)}); heap used ${mb(m.before.heapUsed)} → ${mb(m.online.heapUsed)} → ${mb(m.after.heapUsed)} MB, ` +
@@ -59,18 +66,20 @@ export function tunnelReport(figures: TunnelFigures, plan: MatrixPlan): string {
         `V8 young generation ${mb(m.before.youngGeneration)} → ${mb(m.after.youngGeneration)} MB (of the RSS added, ${mb(m.after.youngGeneration - m.before.youngGeneration)} MB is V8 growing its young generation), ` +
         `external ${mb(m.before.external)} → ${mb(m.after.external)} MB; ${m.after.recorded} exchanges recorded` +
         (m.failed ? `, ${m.failed} failed (${m.firstError ?? '?'})` : '') +
-        `; at rest ${(m.restAfterMs / 1000).toFixed(0)} s later: RSS ${mb(m.rest.rss)} MB (+${mb(m.rest.rss - m.before.rss)}), young generation ${mb(m.rest.youngGeneration)} MB; ` +
-        `added outside the young generation: +${mb(m.addedOutsideYoungBytes)} MB after the requests, +${mb(m.rest.rss - m.rest.youngGeneration - (m.before.rss - m.before.youngGeneration))} MB at rest`,
+        `; at rest ${(m.restAfterMs / 1000).toFixed(0)} s later: RSS ${mb(m.rest.rss)} MB (+${mb(rest.bytes)}), young generation ${mb(m.rest.youngGeneration)} MB; ` +
+        `added outside the young generation: +${mb(m.addedOutsideYoungBytes)} MB after the requests, +${mb(rest.outsideYoungBytes)} MB at rest`,
     );
-    const sdk = m.sdkOnly;
-    lines.push(
-      sdk.ok
-        ? `memory of the SDK alone (same child, no capture proxy): RSS ${mb(sdk.value.before.rss)} → ${mb(sdk.value.online.rss)} online (+${mb(sdk.value.onlineAddedBytes)}) ` +
-            `→ ${mb(sdk.value.after.rss)} after ${sdk.value.requests} requests (+${mb(sdk.value.addedBytes)}; +${mb(sdk.value.addedOutsideYoungBytes)} outside the young generation); heap used ${mb(sdk.value.before.heapUsed)} → ${mb(sdk.value.after.heapUsed)} MB, ` +
-            `heap total ${mb(sdk.value.before.heapTotal)} → ${mb(sdk.value.after.heapTotal)} MB` +
-            (sdk.value.failed ? `, ${sdk.value.failed} failed (${sdk.value.firstError ?? '?'})` : '')
-        : `memory of the SDK alone: n/a (${sdk.error})`,
-    );
+    if (m.sdkOnly.ok) {
+      const sdk = m.sdkOnly.value;
+      const sdkRest = addedAtRest(sdk);
+      lines.push(
+        `memory of the SDK alone (same child, no capture proxy): RSS ${mb(sdk.before.rss)} → ${mb(sdk.online.rss)} online (+${mb(sdk.onlineAddedBytes)}) ` +
+          `→ ${mb(sdk.after.rss)} after ${sdk.requests} requests (+${mb(sdk.addedBytes)}; +${mb(sdk.addedOutsideYoungBytes)} outside the young generation); heap used ${mb(sdk.before.heapUsed)} → ${mb(sdk.after.heapUsed)} MB, ` +
+          `heap total ${mb(sdk.before.heapTotal)} → ${mb(sdk.after.heapTotal)} MB` +
+          (sdk.failed ? `, ${sdk.failed} failed (${sdk.firstError ?? '?'})` : '') +
+          `; at rest ${(sdk.restAfterMs / 1000).toFixed(0)} s later: RSS ${mb(sdk.rest.rss)} MB (+${mb(sdkRest.bytes)}; +${mb(sdkRest.outsideYoungBytes)} outside the young generation)`,
+      );
+    } else lines.push(`memory of the SDK alone: n/a (${m.sdkOnly.error})`);
   } else lines.push(`tunnel memory: n/a (${memory.error})`);
   return lines.join('\n');
 }
@@ -110,7 +119,7 @@ export function checkTunnelTargets(figures: TunnelFigures): TargetCheck[] {
       'atMost',
       (v) =>
         `${v.toFixed(1)} MB (whole RSS: +${memory.ok ? (memory.value.addedBytes / MB).toFixed(1) : '—'} MB right after, ` +
-        `+${memory.ok ? ((memory.value.rest.rss - memory.value.before.rss) / MB).toFixed(1) : '—'} MB at rest; ` +
+        `+${memory.ok ? (addedAtRest(memory.value).bytes / MB).toFixed(1) : '—'} MB at rest; ` +
         `SDK alone: ${memory.ok && memory.value.sdkOnly.ok ? (memory.value.sdkOnly.value.addedOutsideYoungBytes / MB).toFixed(1) : '—'} MB)`,
       memory.ok ? 'not measured' : memory.error,
     ),

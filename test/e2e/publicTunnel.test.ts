@@ -105,8 +105,7 @@ describe('UI: Start Tunnel through the local ngrok-compatible edge, as npm start
 
   it('starts again after the reload and stops from the view title: the edge sees Unbind and the status bar goes back to off', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Webhook Tunnel: Start Tunnel');
-    await page.locator(statusItem).filter({ hasText: /[a-f0-9]+\.localhost:\d+/ }).waitFor({ timeout: 30_000 });
+    await startPublicTunnel(page);
     await showHistoryView(page);
     const unbindsBefore = edge.records.unbinds.length;
     await page.locator('.part.sidebar .composite.title .action-label[aria-label="Stop Tunnel"]').click();

@@ -11,14 +11,14 @@ export class BodyRecorder {
 
   constructor(private readonly limit: number) {}
 
-  readonly push = (chunk: Buffer): void => {
+  push(chunk: Buffer): void {
     this.seen += chunk.length;
     const room = this.limit - this.kept;
     if (room <= 0) return;
     const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
     this.chunks.push(part);
     this.kept += part.length;
-  };
+  }
 
   finish(): RecordedBody {
     const truncated = this.seen > this.kept;
@@ -48,5 +48,3 @@ class PiecewiseBody implements RecordedBody {
     return this.joined;
   }
 }
-
-export const emptyBody: RecordedBody = { bytes: EMPTY, size: 0, truncated: false };

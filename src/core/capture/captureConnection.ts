@@ -1,9 +1,10 @@
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Upstream } from '../config/upstream';
 import { timeoutPage, unreachablePage } from './errorPages';
 import type { Exchange, ExchangeError } from './exchange';
-import { headerValue } from './exchange';
 import { HeadError, parseRequestHead, parseResponseHead } from './httpHead';
+import type { ResponseStart } from './inFlightExchange';
 import { InFlightExchange } from './inFlightExchange';
 import type { BodyFraming, FramerEvents } from './messageFramer';
 import { MessageFramer, noBody } from './messageFramer';
@@ -77,6 +78,7 @@ export class CaptureConnection {
   ) {
     this.clientAddress = client.remoteAddress ?? '';
     this.requests = new MessageFramer(this.requestEvents);
+    // Here rather than as a server option: this covers both listeners, the TCP one and the tunnel's.
     client.setNoDelay(true);
     client.on('data', this.onClientData);
     client.on('end', this.onClientEnd);
@@ -186,9 +188,7 @@ export class CaptureConnection {
         return;
       }
       const status = error.statusCode;
-      const body = Buffer.from(`${status} ${statusText(status)}: ${error.message}.\n`);
-      this.out(this.client, responseHeadBytes(status, statusText(status), ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.length), 'Connection', 'close']));
-      this.out(this.client, body);
+      this.writePlainAnswer(status, Buffer.from(`${status} ${STATUS_CODES[status] ?? ''}: ${error.message}.\n`), ['Connection', 'close']);
       this.flushOut();
       this.client.end();
       this.link?.socket.destroy();
@@ -358,30 +358,40 @@ export class CaptureConnection {
   /** Writes the proxy's own response; the sender's body keeps being read (and recorded) to its end. */
   private answerForDevServer(exchange: InFlightExchange, error: ExchangeError): void {
     exchange.fail(error);
-    const [statusCode, statusMessage, text] =
+    const { upstream, upstreamTimeoutMs } = this.context;
+    const [statusCode, text] =
       error.kind === 'upstreamTimeout'
-        ? [504, 'Gateway Timeout', timeoutPage(this.context.upstream, this.context.upstreamTimeoutMs)]
-        : [502, 'Bad Gateway', error.kind === 'upstreamUnreachable' ? unreachablePage(this.context.upstream, error.code) : `502 Bad Gateway: ${error.message}\n`];
+        ? [504, timeoutPage(upstream, upstreamTimeoutMs)]
+        : [502, error.kind === 'upstreamUnreachable' ? unreachablePage(upstream, error.code) : `502 Bad Gateway: ${error.message}\n`];
     const bytes = Buffer.from(text);
-    const rawHeaders = ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(bytes.length), 'X-Webhook-Tunnel-Error', error.kind];
+    const extraHeaders = ['X-Webhook-Tunnel-Error', error.kind];
     // A sender waiting for 100 Continue will not send its body now: the connection cannot be reused.
     if (exchange.head.facts.closes || (!exchange.requestDone && exchange.head.facts.expectContinue)) {
-      rawHeaders.push('Connection', 'close');
+      extraHeaders.push('Connection', 'close');
       this.endAfterResponses = true;
     }
-    exchange.response = { statusCode, statusMessage, rawHeaders, synthetic: true };
+    exchange.response = { ...this.writePlainAnswer(statusCode, bytes, extraHeaders), synthetic: true };
     exchange.syntheticBody = { bytes, size: bytes.length, truncated: false };
-    this.out(this.client, responseHeadBytes(statusCode, statusMessage, rawHeaders));
-    this.out(this.client, bytes);
     exchange.responseDone = true;
     this.settle(exchange);
+  }
+
+  /** Writes a plain-text answer of the proxy's own: Content-Type and Content-Length, then `extraHeaders`. */
+  private writePlainAnswer(statusCode: number, body: Buffer, extraHeaders: readonly string[]): ResponseStart {
+    const statusMessage = STATUS_CODES[statusCode] ?? '';
+    const rawHeaders = ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.length), ...extraHeaders];
+    this.out(this.client, responseHeadBytes(statusCode, statusMessage, rawHeaders));
+    this.out(this.client, body);
+    return { statusCode, statusMessage, rawHeaders };
   }
 
   // ─── bookkeeping ───
 
   private settle(exchange: InFlightExchange): void {
     if (!exchange.complete) return;
-    const record = exchange.take(this.via === 'tunnel' ? forwardedFor(exchange.rawHeaders) : this.clientAddress, this.context.upstream.origin);
+    // A tunnel call's public sender as the edge names it: the first X-Forwarded-For entry (only the tunnel's socket is trusted with it).
+    const clientAddress = this.via === 'tunnel' ? (exchange.head.facts.forwardedFor?.split(',')[0]?.trim() ?? '') : this.clientAddress;
+    const record = exchange.take(clientAddress, this.context.upstream.origin);
     if (record) this.context.record(record);
   }
 
@@ -440,13 +450,4 @@ export class CaptureConnection {
     this.outTarget = this.outBytes = undefined;
     if (!target.destroyed && !target.writableEnded) target.write(bytes);
   }
-}
-
-/** The public sender as the edge names it: the first X-Forwarded-For entry (only the tunnel's socket is trusted with it). */
-function forwardedFor(rawHeaders: readonly string[]): string {
-  return headerValue(rawHeaders, 'x-forwarded-for')?.split(',')[0]?.trim() ?? '';
-}
-
-function statusText(status: number): string {
-  return status === 405 ? 'Method Not Allowed' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
 }

@@ -75,7 +75,7 @@ export class CaptureProxy {
         connections.add(connection);
       };
     // Half-open: a sender may send its request and FIN (the tunnel relays a public client's half-close), and still read the answer.
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, accept('local'));
+    const server = createServer({ allowHalfOpen: true }, accept('local'));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (cause: NodeJS.ErrnoException) => {
         const why = cause.code === 'EADDRINUSE' ? `port ${options.port} is already in use; pick another in "webhookTunnel.capture.port" or use 0 for any free port` : cause.message;

@@ -21,6 +21,8 @@ export interface HeadFacts {
   readonly expectContinue: boolean;
   /** Index in `rawHeaders` of the capture proxy's replay marker header, or -1 (see replayMarker.ts). */
   readonly replayMarkerAt: number;
+  /** The value of the first X-Forwarded-For header (trimmed, as in `rawHeaders`); undefined without one. */
+  readonly forwardedFor: string | undefined;
 }
 
 export interface RequestHead {
@@ -35,7 +37,6 @@ export interface RequestHead {
 }
 
 export interface ResponseHead {
-  readonly httpVersion: string;
   readonly statusCode: number;
   readonly statusMessage: string;
   readonly rawHeaders: string[];
@@ -76,6 +77,7 @@ function parseFields(lines: string[], httpVersion: string): { rawHeaders: string
   let upgrade = false;
   let expectContinue = false;
   let replayMarkerAt = -1;
+  let forwardedFor: string | undefined;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
@@ -114,6 +116,9 @@ function parseFields(lines: string[], httpVersion: string): { rawHeaders: string
       case 6:
         if (name.toLowerCase() === 'expect' && value.toLowerCase() === '100-continue') expectContinue = true;
         break;
+      case 15:
+        if (forwardedFor === undefined && name.toLowerCase() === 'x-forwarded-for') forwardedFor = value;
+        break;
       case replayHeader.length:
         if (replayMarkerAt < 0 && name.toLowerCase() === replayHeader) replayMarkerAt = rawHeaders.length;
         break;
@@ -129,6 +134,7 @@ function parseFields(lines: string[], httpVersion: string): { rawHeaders: string
     upgrade: upgrade && connectionUpgrade,
     expectContinue,
     replayMarkerAt,
+    forwardedFor,
   };
   return { rawHeaders, facts };
 }
@@ -160,5 +166,5 @@ export function parseResponseHead(head: string): ResponseHead {
     throw new HeadError(`the status line ${JSON.stringify(line.slice(0, 80))} is not HTTP/1.x`, 502);
   }
   const { rawHeaders, facts } = parseFields(lines, httpVersion);
-  return { httpVersion, statusCode, statusMessage: line.slice(13), rawHeaders, facts };
+  return { statusCode, statusMessage: line.slice(13), rawHeaders, facts };
 }

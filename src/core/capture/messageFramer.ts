@@ -131,16 +131,9 @@ export class MessageFramer {
     }
   }
 
-  /**
-   * The connection ended. A body framed by the close is complete now; returns whether the stream ended
-   * between messages or at the end of such a body, that is, without cutting a message short.
-   */
-  finish(): boolean {
-    if (this.state === State.UntilClose) {
-      this.finishMessage();
-      return true;
-    }
-    return this.idle || this.state === State.Raw;
+  /** The connection ended: a body framed by the close is complete now. */
+  finish(): void {
+    if (this.state === State.UntilClose) this.finishMessage();
   }
 
   /** After a `hold`: go on reading HTTP (the switch did not happen), or pass everything on raw (it did). */

@@ -1,7 +1,7 @@
 import type { Exchange, ExchangeError } from '../capture/exchange';
 import { HeaderArena, withLazyRequestHeaders, withLazyResponseHeaders } from './lazyHeaders';
 import type { HeaderBytes } from './lazyHeaders';
-import type { BodyInfo, Covers, StoredExchange, StoredRequest, StoredResponse } from './storedExchange';
+import type { BodyInfo, Covers, Mutable, StoredExchange, StoredRequest, StoredResponse } from './storedExchange';
 
 /*
  * The metadata of an exchange record. Parsing it is most of what opening the history costs, so it is
@@ -100,8 +100,6 @@ export function encodeExchangeMeta(exchange: StoredExchange | Exchange, recorded
 export function storedSizes(stored: StoredExchange): RecordedSizes {
   return { request: stored.request.body.recordedBytes, response: stored.response?.body.recordedBytes ?? 0 };
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 

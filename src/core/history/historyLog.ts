@@ -7,7 +7,7 @@ import { ScanBuffers } from './chunkReader';
 import type { RecordVisitor, SkippedRegion } from './historyScan';
 import { copyRanges } from './logCopy';
 import type { SourceRange } from './logCopy';
-import { withGeneration } from './recordCodec';
+import { sealRecord } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
 import { SerialQueue } from './serialQueue';
 
@@ -88,16 +88,12 @@ export class HistoryLog {
         const last = scan.skipped.at(-1);
         const end = scan.leftoverFrom ?? segment.file.size;
         // Only the segment being appended to can have been cut off mid-write.
-        if (i === segments.length - 1 && last && last.offset + last.length === end) {
-          tornTail = last;
-          damaged.push(...scan.skipped.slice(0, -1));
-          // Appending after a torn tail would bury new records behind garbage.
-          await segment.file.truncate(scan.validEnd);
-        } else {
-          damaged.push(...scan.skipped);
-          // A reused file's old content (left by a crash, or sealed before trimming): not part of the log.
-          if (scan.leftoverFrom !== undefined) await segment.file.truncate(scan.validEnd);
-        }
+        const torn = i === segments.length - 1 && last !== undefined && last.offset + last.length === end;
+        if (torn) tornTail = last;
+        damaged.push(...(torn ? scan.skipped.slice(0, -1) : scan.skipped));
+        // Appending after a torn tail would bury new records behind garbage; a reused file's old content
+        // (left by a crash, or sealed before trimming) is not part of the log.
+        if (torn || scan.leftoverFrom !== undefined) await segment.file.truncate(scan.validEnd);
       }
       const current = segments.pop()!;
       const log = new HistoryLog(dir, segments, current, (numbers.at(-1) ?? 0) + 1);
@@ -123,6 +119,11 @@ export class HistoryLog {
 
   get totalBytes(): number {
     return this.sealed.reduce((sum, segment) => sum + segment.file.size, this.current.file.size);
+  }
+
+  /** Bytes of live records on disk, over all segments. */
+  get liveBytes(): number {
+    return this.sealed.reduce((sum, segment) => sum + segment.liveBytes, this.current.liveBytes);
   }
 
   read(location: SegmentLocation): Promise<Buffer> {
@@ -194,6 +195,7 @@ export class HistoryLog {
    */
   async compact(base: EncodedRecord, ranges: readonly SourceRange[]): Promise<number[]> {
     const target = await HistoryFile.create(join(this.dir, COMPACTING_NAME));
+    sealRecord(base, target.generation);
     let offsets: number[];
     try {
       await target.append(base.chunks, base.length);
@@ -215,8 +217,8 @@ export class HistoryLog {
    * crash halfway through still leaves an empty history.
    */
   async clear(base: EncodedRecord): Promise<void> {
-    const stamped = withGeneration(base, this.current.file.generation);
-    await this.current.file.append(stamped.chunks, stamped.length);
+    sealRecord(base, this.current.file.generation);
+    await this.current.file.append(base.chunks, base.length);
     // All of them deleted, the spare too: with the base record gone, nothing would make their records dead.
     for (const segment of this.sealed.splice(0)) this.discard(segment.file);
     if (this.spare) this.discard(this.spare);

@@ -1,7 +1,7 @@
 import type { Exchange, RecordedBody } from '../capture/exchange';
 import { keptLength } from '../capture/exchange';
 import { asciiJson, encodeExchangeMeta } from './exchangeMeta';
-import { encodeRecord, HEADER_SIZE, RecordKind, stampRecord } from './recordCodec';
+import { encodeRecord, HEADER_SIZE, RecordKind, sealRecord, stampRecord } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
 import { toStoredExchange } from './storedExchange';
 import type { StoredExchange } from './storedExchange';
@@ -14,7 +14,8 @@ import type { StoredExchange } from './storedExchange';
 
 /**
  * The record, and the exchange as the index keeps it, whose raw headers are read back from the record's
- * own bytes when first needed. The caller stamps the record (`stampRecord`) once it knows seq, liveFrom and the file it goes to.
+ * own bytes when first needed. The caller stamps the record (`stampRecord`) once it knows seq and liveFrom; the
+ * writer seals it (`sealRecord`) for the file it goes to.
  */
 export function encodeExchangeRecord(exchange: Exchange): { stored: StoredExchange; record: EncodedRecord } {
   const meta = encodeExchangeMeta(exchange, { request: keptLength(exchange.request.body), response: exchange.response ? keptLength(exchange.response.body) : 0 });
@@ -31,18 +32,19 @@ function piecesOf(body: RecordedBody): readonly Buffer[] {
   return body.pieces ?? [body.bytes];
 }
 
-/** With no ids, a tombstone only records a new `liveFrom`: entries evicted without an append to carry it. */
+/** With no ids, a tombstone only records a new `liveFrom`: entries evicted without an append to carry it. Sealed by buildBatch. */
 export function encodeTombstoneRecord(ids: readonly string[], liveFrom: number): EncodedRecord {
   return stampRecord(encodeRecord(RecordKind.tombstone, asciiJson(JSON.stringify(ids)), []), { seq: 0, liveFrom });
 }
 
+/** Sealed by HistoryLog for the file it heads (`clear`, `compact`). */
 export function encodeBaseRecord(liveFrom: number): EncodedRecord {
   return stampRecord(encodeRecord(RecordKind.base, '', []), { seq: 0, liveFrom });
 }
 
 /** The first record of a reused log file: from here on, only records of `generation` belong to the file. */
 export function encodeSegmentRecord(generation: number): EncodedRecord {
-  return stampRecord(encodeRecord(RecordKind.segment, '', []), { seq: 0, liveFrom: 0 }, generation);
+  return sealRecord(stampRecord(encodeRecord(RecordKind.segment, '', []), { seq: 0, liveFrom: 0 }), generation);
 }
 
 /** The ids a tombstone names, or undefined when its metadata is not a list of them. */

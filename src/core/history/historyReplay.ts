@@ -3,6 +3,7 @@ import type { Segment, SegmentLocation } from './historyLog';
 import { decodeTombstoneIds } from './historyRecords';
 import type { RecordVisitor } from './historyScan';
 import { HEADER_SIZE, RecordKind } from './recordCodec';
+import { recordedBodyBytes } from './storedExchange';
 import type { StoredExchange } from './storedExchange';
 
 export interface RecordLocation extends SegmentLocation {
@@ -48,7 +49,7 @@ export class HistoryReplay {
       const metaEnd = metaAt + header.metaLength;
       if (header.kind === RecordKind.exchange) {
         const stored = this.decoder.decode(buffer, metaAt, metaEnd);
-        if (!stored || stored.request.body.recordedBytes + (stored.response ? stored.response.body.recordedBytes : 0) !== header.bodiesLength) return false;
+        if (!stored || recordedBodyBytes(stored) !== header.bodiesLength) return false;
         const bodiesAt = HEADER_SIZE + header.metaLength;
         const location = { segment, offset, length: bodiesAt + header.bodiesLength, bodiesAt };
         this.index.delete(stored.id);

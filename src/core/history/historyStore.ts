@@ -54,7 +54,6 @@ export class HistoryStore {
     private nextSeq: number,
   ) {
     this.writer = new HistoryWriter(log, {
-      isLive: (entry) => entry.live,
       entries: () => this.index.values(),
       liveFrom: () => this.liveFrom(),
     });
@@ -68,7 +67,7 @@ export class HistoryStore {
       const { index, nextSeq } = replay.finish();
       const store = new HistoryStore(log, options.maxEntries, index, nextSeq);
       store.evictOverflow();
-      store.writer.tidySoon();
+      store.writer.tidyIfWorthIt();
       return { store, report: buildLoadReport(store.size, damaged, tornTail) };
     } catch (error) {
       await log.close();
@@ -99,7 +98,7 @@ export class HistoryStore {
     this.index.set(stored.id, entry);
     this.newestFirst = undefined;
     const liveFrom = this.liveFrom();
-    stampRecord(record, { seq: entry.seq, liveFrom }, this.writer.generation);
+    stampRecord(record, { seq: entry.seq, liveFrom });
     this.writer.queue({ kind: 'exchange', id: stored.id, record, owner: entry, liveFrom }, record.length);
     if (removed.length > 0) this.changes.fire({ kind: 'removed', ids: removed });
     this.changes.fire({ kind: 'added', exchange: stored });
@@ -120,7 +119,7 @@ export class HistoryStore {
     const entry = this.index.get(id);
     if (!entry) return undefined;
     // Queued behind the write of this very record, if that is still pending.
-    const record = await this.writer.read(entry, id);
+    const record = await this.writer.read(entry);
     if (!record) return undefined;
     if (!isIntactRecord(record)) throw new Error(`The recorded call ${id} is damaged on disk.`);
     const bodies = record.subarray(entry.location!.bodiesAt);

@@ -5,10 +5,8 @@ import { SerialQueue } from './serialQueue';
 import { buildBatch } from './writeBatch';
 import type { PendingWrite, WriteBatch } from './writeBatch';
 
-/** What the writer needs to know about the index it persists. */
+/** What the writer needs to know about the index it persists (whether an entry is still in it: `entry.live`). */
 export interface IndexView {
-  /** Whether the entry is still in the history (it may have been removed or replaced since it was queued). */
-  isLive(entry: Entry): boolean;
   /** Oldest first. */
   entries(): Iterable<Entry>;
   /** The lowest seq still in the history. */
@@ -51,8 +49,6 @@ const MIN_DEAD_BYTES_TO_COMPACT = 8 * 1024 * 1024;
  */
 export class HistoryWriter {
   private readonly io = new SerialQueue();
-  /** Bytes of live records on disk, over all segments. */
-  private liveBytes = 0;
   /**
    * Set while a task changes the file being appended to (an asynchronous append, a compaction, a clear).
    * Synchronous appends wait only for that: reads, sealing a segment and deleting old ones leave it alone.
@@ -77,14 +73,7 @@ export class HistoryWriter {
   constructor(
     private readonly log: HistoryLog,
     private readonly index: IndexView,
-  ) {
-    for (const segment of log.segments) this.liveBytes += segment.liveBytes;
-  }
-
-  /** The generation of the file being appended to, which a record queued now will most likely land in. */
-  get generation(): number {
-    return this.log.active.file.generation;
-  }
+  ) {}
 
   queue(write: PendingWrite<Entry>, bytes: number): void {
     this.pending.push(write);
@@ -103,7 +92,6 @@ export class HistoryWriter {
   forget(entry: Entry): void {
     if (!entry.location) return;
     entry.location.segment.liveBytes -= entry.location.length;
-    this.liveBytes -= entry.location.length;
   }
 
   /** Entries were cut off by a lowered maxEntries: reclaim their space now rather than as they age out. */
@@ -114,19 +102,18 @@ export class HistoryWriter {
   /** Empties the log; whatever is queued after this is written after it. The index must be empty. */
   clear(): void {
     for (const segment of this.log.segments) segment.liveBytes = 0;
-    this.liveBytes = 0;
     this.pending = [];
     this.pendingBytes = 0;
     this.clearPending = true;
   }
 
   /** Reads the record of an entry, after any write queued before; undefined once the entry is gone. */
-  read(entry: Entry, id: string): Promise<Buffer | undefined> {
+  read(entry: Entry): Promise<Buffer | undefined> {
     this.startWrite();
     return this.io.run(async () => {
-      if (!this.index.isLive(entry)) return undefined;
+      if (!entry.live) return undefined;
       if (this.closed) throw new Error('The webhook history is closed.');
-      if (!entry.location) throw new Error(`The bodies of call ${id} could not be written to disk.`);
+      if (!entry.location) throw new Error(`The bodies of call ${entry.stored.id} could not be written to disk.`);
       return this.log.read(entry.location);
     });
   }
@@ -151,8 +138,15 @@ export class HistoryWriter {
     if (this.failure) throw this.failure.error;
   }
 
-  tidySoon(): void {
-    this.tidyIfWorthIt();
+  /** Queues dropping aged-out segments, and compaction, when either is due. */
+  tidyIfWorthIt(): void {
+    if (this.tidyQueued || this.closed) return;
+    if (this.log.oldestSealed?.liveBytes !== 0 && !this.compactionDue()) return;
+    this.tidyQueued = true;
+    void this.io.run(async () => {
+      this.tidyQueued = false;
+      await this.tidy();
+    });
   }
 
   private readonly writeScheduledNow = (): void => {
@@ -202,7 +196,7 @@ export class HistoryWriter {
     this.pending = [];
     this.pendingBytes = 0;
     // The file the batch goes into: nothing is awaited between here and the write.
-    return buildBatch(writes, (owner) => this.index.isLive(owner), this.log.active.file.generation);
+    return buildBatch(writes, (owner) => owner.live, this.log.active.file.generation);
   }
 
   private writeBatch(batch: WriteBatch<Entry>): void {
@@ -230,15 +224,13 @@ export class HistoryWriter {
     for (const { owner, record, at } of batch.placed) {
       owner.location = { segment, offset: base + at, length: record.length, bodiesAt: record.bodiesAt };
       // Removed while an asynchronous write was in flight: dead on arrival.
-      if (!this.index.isLive(owner)) continue;
-      segment.liveBytes += record.length;
-      this.liveBytes += record.length;
+      if (owner.live) segment.liveBytes += record.length;
     }
   }
 
   /** Records still queued will be live on disk too: without them a backlog would look like dead weight. */
   private expectedLiveBytes(): number {
-    return this.liveBytes + this.pendingBytes;
+    return this.log.liveBytes + this.pendingBytes;
   }
 
   /** Seals the current file once it is full, in a task of its own: appends go on meanwhile (see HistoryLog.roll). */
@@ -275,18 +267,8 @@ export class HistoryWriter {
   private compactionDue(): boolean {
     const oldest = this.log.oldestSealed;
     const agingOut = oldest && !this.boundLowered ? oldest.file.size - oldest.liveBytes : 0;
-    const dead = this.log.totalBytes - this.liveBytes - agingOut;
+    const dead = this.log.totalBytes - this.log.liveBytes - agingOut;
     return dead >= Math.max(this.expectedLiveBytes(), MIN_DEAD_BYTES_TO_COMPACT, this.retryCompactionAt);
-  }
-
-  private tidyIfWorthIt(): void {
-    if (this.tidyQueued || this.closed) return;
-    if (this.log.oldestSealed?.liveBytes !== 0 && !this.compactionDue()) return;
-    this.tidyQueued = true;
-    void this.io.run(async () => {
-      this.tidyQueued = false;
-      await this.tidy();
-    });
   }
 
   /** Drops segments whose entries have all gone, oldest first, then compacts if dead bytes still call for it. */
@@ -307,17 +289,15 @@ export class HistoryWriter {
       const ranges = live.map(({ location }) => ({ file: location.segment.file, offset: location.offset, length: location.length }));
       const offsets = await this.log.compact(encodeBaseRecord(this.index.liveFrom()), ranges);
       const segment = this.log.active;
-      this.liveBytes = 0;
       for (const [i, entry] of live.entries()) {
         entry.location = { ...entry.location, segment, offset: offsets[i]! };
         // Entries removed while the copy ran were copied anyway, as dead bytes.
-        if (this.index.isLive(entry)) this.liveBytes += entry.location.length;
+        if (entry.live) segment.liveBytes += entry.location.length;
       }
-      segment.liveBytes = this.liveBytes;
       this.retryCompactionAt = 0;
     } catch {
       // A failed rewrite leaves the log as it was; retry once twice as much is dead.
-      this.retryCompactionAt = (this.log.totalBytes - this.liveBytes) * 2;
+      this.retryCompactionAt = (this.log.totalBytes - this.log.liveBytes) * 2;
     }
   }
 }

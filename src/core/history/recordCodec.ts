@@ -84,8 +84,8 @@ export function recordLength(header: RecordHeader): number {
 }
 
 /**
- * Lays a record out; `stampRecord` must follow before it is written. `meta` must be ASCII (see
- * exchangeMeta.ts), so it is copied byte for byte with no encoding pass.
+ * Lays a record out; `stampRecord`, then `sealRecord`, must follow before it is written. `meta` must be
+ * ASCII (see exchangeMeta.ts), so it is copied byte for byte with no encoding pass.
  */
 export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Buffer[]): EncodedRecord {
   const metaLength = meta.length;
@@ -101,35 +101,27 @@ export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Bu
   }
   if (bodiesLength > MAX_UINT32) throw new RangeError(`History record bodies are too large (${bodiesLength} bytes).`);
   RECORD_MAGIC.copy(head, 0);
-  // Kind and generation 0 as one word; the writer sets the generation of the file it lands in (withGeneration).
+  // Kind and generation 0 as one word; `sealRecord` sets the generation of the file it lands in.
   head.writeUInt32LE(kind, KIND_AT);
   head.writeUInt32LE(metaLength, 12);
   head.writeUInt32LE(bodiesLength, 16);
   return { chunks, length: head.length + bodiesLength, bodiesAt: HEADER_SIZE + metaLength };
 }
 
-/**
- * Sets seq and liveFrom, and seals the record for a file of `generation` (the one it is expected to land
- * in; `withGeneration` re-seals it if it lands elsewhere). Separate because the store learns liveFrom only
- * after encoding, which can throw.
- */
-export function stampRecord(record: EncodedRecord, stamp: RecordStamp, generation = 0): EncodedRecord {
+/** Sets seq and liveFrom. Separate because the store learns liveFrom only after encoding, which can throw. */
+export function stampRecord(record: EncodedRecord, stamp: RecordStamp): EncodedRecord {
   const head = record.chunks[0]!;
   head.writeDoubleLE(stamp.seq, 20);
   head.writeDoubleLE(stamp.liveFrom, 28);
-  head.writeUIntLE(generation, GENERATION_AT, 3);
-  head.writeUInt32LE(crc32(head.subarray(CHECKED_FROM)), CRC_AT);
   return record;
 }
 
 /**
- * The record as it must be written into a file of `generation`: re-sealed when it was stamped for
- * another one (the checksum covers the generation), which only a record queued just before the log
- * moved on to its next file needs.
+ * Sets the generation of the file the record is written into and the checksum, which covers it: done
+ * once, after `stampRecord`, where the record's file is known (buildBatch, HistoryLog, the segment record).
  */
-export function withGeneration(record: EncodedRecord, generation: number): EncodedRecord {
+export function sealRecord(record: EncodedRecord, generation: number): EncodedRecord {
   const head = record.chunks[0]!;
-  if (head.readUIntLE(GENERATION_AT, 3) === generation) return record;
   head.writeUIntLE(generation, GENERATION_AT, 3);
   head.writeUInt32LE(crc32(head.subarray(CHECKED_FROM)), CRC_AT);
   return record;

@@ -3,11 +3,6 @@ export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private unsettled = 0;
 
-  /** True while a task is queued or running: whoever wants the file synchronously must not cut in. */
-  get busy(): boolean {
-    return this.unsettled > 0;
-  }
-
   run<T>(task: () => Promise<T>): Promise<T> {
     this.unsettled++;
     const result = this.tail.then(async () => {

@@ -28,7 +28,7 @@ const covered: [
 ] = [true, true, true];
 void covered;
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function bodyInfo(body: RecordedBody): BodyInfo {
   return { size: body.size, truncated: body.truncated, recordedBytes: keptLength(body) };
@@ -64,6 +64,11 @@ export function toStoredExchange(exchange: Exchange, headers?: HeaderBytes): Sto
   if (exchange.upgrade !== undefined) stored.upgrade = exchange.upgrade;
   if (exchange.replayOf !== undefined) stored.replayOf = exchange.replayOf;
   return stored;
+}
+
+/** The bytes of both bodies as recorded: what an exchange record holds after its metadata. */
+export function recordedBodyBytes(stored: StoredExchange): number {
+  return stored.request.body.recordedBytes + (stored.response ? stored.response.body.recordedBytes : 0);
 }
 
 /** Strips the `recordedBytes` that `BodyInfo` adds, so a read-back body has exactly the recorded shape. */

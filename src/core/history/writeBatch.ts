@@ -1,5 +1,5 @@
 import { encodeTombstoneRecord } from './historyRecords';
-import { withGeneration } from './recordCodec';
+import { sealRecord } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
 
 /**
@@ -37,8 +37,8 @@ export function buildBatch<T>(writes: readonly PendingWrite<T>[], isLive: (owner
   let liveFrom = 0;
   let tombstone: Set<string> | undefined;
 
-  const push = (queued: EncodedRecord): number => {
-    const record = withGeneration(queued, generation);
+  const push = (record: EncodedRecord): number => {
+    sealRecord(record, generation);
     const at = length;
     for (const chunk of record.chunks) chunks.push(chunk);
     length += record.length;

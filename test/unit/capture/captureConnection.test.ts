@@ -49,9 +49,9 @@ async function rawUpstream(answer: (socket: Socket, received: Buffer, connection
 }
 
 /** A raw client: sends bytes, collects everything until the proxy closes or `until` is satisfied. */
-function rawExchange(port: number, parts: Array<string | Buffer>, until: (text: string) => boolean, options: { halfClose?: boolean } = {}): Promise<string> {
+function rawExchange(target: number | string, parts: Array<string | Buffer>, until: (text: string) => boolean, options: { halfClose?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = typeof target === 'number' ? connect(target, '127.0.0.1') : connect(target);
     let text = '';
     const done = (): void => {
       socket.destroy();
@@ -78,9 +78,9 @@ describe('CaptureProxy at the byte level', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function proxyFor(origin: string, upstreamTimeoutMs = 5_000): Promise<{ proxy: CaptureProxy; recorded: Exchange[]; records(n: number): Promise<Exchange[]> }> {
+  async function proxyFor(origin: string): Promise<{ proxy: CaptureProxy; recorded: Exchange[]; records(n: number): Promise<Exchange[]> }> {
     const recorded: Exchange[] = [];
-    const proxy = await CaptureProxy.start({ upstream: parseUpstream(origin), maxBodyBytes: 1 << 20, upstreamTimeoutMs, onExchange: (exchange) => recorded.push(exchange) });
+    const proxy = await CaptureProxy.start({ upstream: parseUpstream(origin), maxBodyBytes: 1 << 20, upstreamTimeoutMs: 5_000, onExchange: (exchange) => recorded.push(exchange) });
     cleanups.push(() => proxy.close());
     const records = async (n: number): Promise<Exchange[]> => {
       for (let i = 0; i < 200 && recorded.length < n; i++) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -245,19 +245,7 @@ describe('CaptureProxy at the byte level', () => {
     const path = await proxy.tunnelAddress();
     assert.equal(await proxy.tunnelAddress(), path, 'one socket per proxy');
     assert.equal(statSync(dirname(path)).mode & 0o077, 0, 'the folder is private to the user');
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(path);
-      let text = '';
-      socket.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('\r\n\r\n')) {
-          socket.destroy();
-          resolve(text);
-        }
-      });
-      socket.once('error', reject);
-      socket.write('POST /hook HTTP/1.1\r\nHost: x.ngrok.app\r\nX-Forwarded-For: 203.0.113.9, 10.0.0.1\r\nContent-Length: 0\r\n\r\n');
-    });
+    const answer = await rawExchange(path, ['POST /hook HTTP/1.1\r\nHost: x.ngrok.app\r\nX-Forwarded-For: 203.0.113.9, 10.0.0.1\r\nContent-Length: 0\r\n\r\n'], (text) => text.includes('\r\n\r\n'));
     assert.match(answer, /^HTTP\/1\.1 204 No Content/);
     const local = await rawExchange(proxy.port, ['GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 198.51.100.1\r\n\r\n'], (text) => text.includes('\r\n\r\n'));
     assert.match(local, /^HTTP\/1\.1 204/);

@@ -3,8 +3,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HistoryStore } from '../../../src/core/history/historyStore';
-import { HEADER_SIZE, RECORD_MAGIC, RecordKind } from '../../../src/core/history/recordCodec';
-import { crashExchange, historyBytes, historyFiles, TempDirs } from './historyFixtures';
+import { readHeader, RecordKind } from '../../../src/core/history/recordCodec';
+import { historyBytes, historyFiles } from '../../support/historyFiles';
+import { crashExchange, TempDirs } from './historyFixtures';
 
 interface ChildProgress {
   /** Records the child had handed to `append` when it died. */
@@ -94,10 +95,7 @@ describe('HistoryStore after a SIGKILL mid-append, in a small history whose file
 
   /** Whether some file of the log starts with a segment record, which only a reused file does. */
   function someFileWasReused(dir: string): boolean {
-    return historyFiles(dir).some((file) => {
-      const head = readFileSync(join(dir, file.name)).subarray(0, HEADER_SIZE);
-      return head.length === HEADER_SIZE && head.subarray(0, 4).equals(RECORD_MAGIC) && head[8] === RecordKind.segment;
-    });
+    return historyFiles(dir).some((file) => readHeader(readFileSync(join(dir, file.name)), 0)?.kind === RecordKind.segment);
   }
 
   // 16 MB of records through a 3-entry history: each segment (about 5 MB) ages out as soon as it is

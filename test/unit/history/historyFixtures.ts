@@ -1,4 +1,3 @@
-import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,18 +73,4 @@ export class TempDirs {
   async cleanup(): Promise<void> {
     for (const dir of this.made.splice(0)) await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** The log's files (`history.log` and older `history.<n>.log` segments), oldest segment first, with their sizes. */
-export function historyFiles(dir: string): { name: string; size: number }[] {
-  const order = (name: string): number => (name === 'history.log' ? Infinity : Number(/^history\.(\d+)\.log$/.exec(name)?.[1]));
-  return readdirSync(dir)
-    .filter((name) => /^history(\.\d+)?\.log$/.test(name))
-    .sort((a, b) => order(a) - order(b))
-    .map((name) => ({ name, size: statSync(join(dir, name)).size }));
-}
-
-/** What the history takes on disk, all segments together. */
-export function historyBytes(dir: string): number {
-  return historyFiles(dir).reduce((sum, file) => sum + file.size, 0);
 }

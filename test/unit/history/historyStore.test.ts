@@ -7,7 +7,8 @@ import type { Exchange } from '../../../src/core/capture/exchange';
 import { HistoryStore } from '../../../src/core/history/historyStore';
 import { RECORD_MAGIC } from '../../../src/core/history/recordCodec';
 import type { HistoryChange, HistoryLoadReport } from '../../../src/core/history/historyStore';
-import { allByteValues, historyBytes, historyFiles, makeExchange, patternBytes, TempDirs } from './historyFixtures';
+import { historyBytes, historyFiles } from '../../support/historyFiles';
+import { allByteValues, makeExchange, patternBytes, TempDirs } from './historyFixtures';
 
 const MB = 1024 * 1024;
 
@@ -204,7 +205,6 @@ describe('HistoryStore', () => {
     const dir = await dirs.make();
     const { store } = await open(dir, 10);
     const bodySize = 10_000;
-    let mostFiles = 0;
     const sealedNames = new Set<string>();
     const inodes = new Set<number>();
     for (let i = 0; i < 1500; i++) {
@@ -212,14 +212,11 @@ describe('HistoryStore', () => {
       // Reads interleave with sealing and dropping segments and must still find their record.
       if (i % 100 === 0) assert.deepEqual((await store.readExchange(`e${i}`))?.request.body.bytes, patternBytes(bodySize, i));
       await store.flush();
-      const files = historyFiles(dir);
-      mostFiles = Math.max(mostFiles, files.length);
-      for (const file of files) {
+      for (const file of historyFiles(dir)) {
         inodes.add(statSync(join(dir, file.name)).ino);
         if (file.name !== 'history.log') sealedNames.add(file.name);
       }
     }
-    await store.flush();
     const expected = range(1490, 1500).reverse().map((i) => `e${i}`);
     assert.deepEqual(ids(store), expected);
     assert.ok(sealedNames.size >= 3, `the log was sealed ${sealedNames.size} times`);
@@ -235,10 +232,13 @@ describe('HistoryStore', () => {
     for (const id of expected) assert.deepEqual((await reopened.readExchange(id))?.request.body.bytes, patternBytes(bodySize, Number(id.slice(1))));
   });
 
-  /** Appends 200 KB calls `e<from>` … `e<to - 1>`, each flushed before the next, so segments seal and age out in order. */
-  async function appendLargeCalls(store: HistoryStore, from: number, to: number): Promise<void> {
+  /**
+   * Appends calls `e<from>` … `e<to - 1>` with `bodyBytes` request bodies (200 KB unless told), each flushed
+   * before the next, so segments seal and age out in order.
+   */
+  async function appendCalls(store: HistoryStore, from: number, to: number, bodyBytes = 200_000): Promise<void> {
     for (let i = from; i < to; i++) {
-      store.append(makeExchange(`e${i}`, { requestBody: patternBytes(200_000, i) }));
+      store.append(makeExchange(`e${i}`, { requestBody: patternBytes(bodyBytes, i) }));
       await store.flush();
     }
   }
@@ -246,7 +246,7 @@ describe('HistoryStore', () => {
   it('reclaims the space on open when the history is over the bound', async () => {
     const dir = await dirs.make();
     const { store } = await open(dir, 200);
-    await appendLargeCalls(store, 0, 120);
+    await appendCalls(store, 0, 120);
     const sizeBefore = historyBytes(dir);
 
     const { store: reopened, report } = await reopen(store, dir, 10);
@@ -260,7 +260,7 @@ describe('HistoryStore', () => {
 
   /** 16 MB, so the log is split into several segments; returns their names. */
   async function writeSegments(dir: string, store: HistoryStore): Promise<string[]> {
-    await appendLargeCalls(store, 0, 80);
+    await appendCalls(store, 0, 80);
     const sealed = historyFiles(dir)
       .map((file) => file.name)
       .filter((name) => name !== 'history.log');
@@ -300,7 +300,7 @@ describe('HistoryStore', () => {
     for (const i of kept) assert.deepEqual((await reopened.readExchange(`e${i}`))?.request.body.bytes, patternBytes(200_000, i));
     await reopened.flush();
     // The stale segment is out of the log, kept only as a file to reuse: the next segment takes it over.
-    await appendLargeCalls(reopened, 80, 105);
+    await appendCalls(reopened, 80, 105);
     assert.ok(!historyFiles(dir).some((file) => file.name === sealed[0]), `${sealed[0]} was reused: ${JSON.stringify(historyFiles(dir))}`);
     assert.deepEqual((await reopened.readExchange('e30'))?.request.body.bytes, patternBytes(200_000, 30));
     assert.deepEqual((await reopened.readExchange('e100'))?.request.body.bytes, patternBytes(200_000, 100));
@@ -309,7 +309,7 @@ describe('HistoryStore', () => {
   it('clearing a history that keeps a segment file for reuse leaves nothing to load', async () => {
     const dir = await dirs.make();
     const { store } = await open(dir, 3);
-    await appendLargeCalls(store, 0, 60);
+    await appendCalls(store, 0, 60);
     // Sealed segments have aged out: one of them is kept, under its own name, for the next segment.
     assert.ok(historyFiles(dir).length >= 2, JSON.stringify(historyFiles(dir)));
     await store.clear();
@@ -325,16 +325,10 @@ describe('HistoryStore', () => {
    * Returns how many were appended.
    */
   async function fillUntilReused(store: HistoryStore, dir: string): Promise<number> {
-    const appendUpTo = async (from: number, to: number): Promise<void> => {
-      for (let i = from; i < to; i++) {
-        store.append(makeExchange(`e${i}`, { requestBody: patternBytes(10_000, i) }));
-        await store.flush();
-      }
-    };
     const sealedInodes = new Set<number>();
     let reusedAt = -1;
     for (let i = 0; i < 3000 && reusedAt < 0; i += 10) {
-      await appendUpTo(i, i + 10);
+      await appendCalls(store, i, i + 10, 10_000);
       for (const file of historyFiles(dir)) {
         const { ino } = statSync(join(dir, file.name));
         if (file.name !== 'history.log') sealedInodes.add(ino);
@@ -342,7 +336,7 @@ describe('HistoryStore', () => {
       }
     }
     assert.ok(reusedAt > 0, 'a segment file was reused');
-    await appendUpTo(reusedAt, reusedAt + 20);
+    await appendCalls(store, reusedAt, reusedAt + 20, 10_000);
     return reusedAt + 20;
   }
 
