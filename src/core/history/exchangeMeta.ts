@@ -1,5 +1,5 @@
 import type { Exchange, ExchangeError } from '../capture/exchange';
-import { HeaderArena, withLazyRequestHeaders, withLazyResponseHeaders } from './lazyHeaders';
+import { HeaderArena, lazyRequest, lazyResponse } from './lazyHeaders';
 import type { HeaderBytes } from './lazyHeaders';
 import type { BodyInfo, Covers, Mutable, StoredExchange, StoredRequest, StoredResponse } from './storedExchange';
 
@@ -115,7 +115,7 @@ function decodeResponse(value: unknown, headers: HeaderBytes): StoredResponse | 
   const statusMessage: unknown = value[1];
   const body = bodyInfo(value[2], value[3], value[4]);
   if (typeof statusCode !== 'number' || typeof statusMessage !== 'string' || !body) return undefined;
-  const response = withLazyResponseHeaders<Mutable<StoredResponse>>({ statusCode, statusMessage, body }, headers);
+  const response: Mutable<StoredResponse> = lazyResponse(statusCode, statusMessage, body, headers);
   if (value[5] !== null) response.synthetic = value[5] === true;
   return response;
 }
@@ -182,7 +182,7 @@ export class ExchangeMetaDecoder {
     const response = fields[12] === null ? undefined : decodeResponse(fields[12], headers);
     if (fields[12] !== null && !response) return undefined;
     const timings = typeof upstreamHeadersMs === 'number' ? { upstreamHeadersMs, totalMs } : { totalMs };
-    const request = withLazyRequestHeaders<StoredRequest>({ method, url, httpVersion, body }, headers);
+    const request = lazyRequest(method, url, httpVersion, body, headers);
     // One literal per shape, so the object is built with all its fields instead of growing into a second store.
     const stored: Mutable<StoredExchange> = response
       ? { id, startedAt, timings, clientAddress: this.shared(clientAddress), upstream: this.shared(upstream), request, response }

@@ -1,3 +1,5 @@
+import type { BodyInfo, StoredRequest, StoredResponse } from './storedExchange';
+
 /*
  * The raw headers of a loaded exchange are most of its metadata, and nothing needs them to list the
  * history. So a loaded exchange keeps their bytes (outside the JS heap, where collections do not copy
@@ -83,20 +85,21 @@ const responseAccessor: PropertyDescriptor = {
   configurable: true,
 };
 
-/** Reused for every object, to allocate nothing per call; emptied after each use so it keeps nothing alive. */
-const sourceDescriptor: PropertyDescriptor = { value: undefined, writable: true };
+/** Makes the source non-enumerable (spreading and deep equality skip it); the object keeps its fast shape. */
+const hidden: PropertyDescriptor = { enumerable: false };
 
-function withLazy<T extends { readonly rawHeaders: readonly string[] }>(owner: Omit<T, 'rawHeaders'>, bytes: HeaderBytes, accessor: PropertyDescriptor): T {
-  sourceDescriptor.value = bytes;
-  Object.defineProperty(owner, source, sourceDescriptor);
-  sourceDescriptor.value = undefined;
-  return Object.defineProperty(owner, 'rawHeaders', accessor) as T;
+/*
+ * The source is written in the object literal itself, so it takes an in-object slot: added afterwards it
+ * would need a separate property store for every object. The accessor adds no field (accessors live in
+ * the map all these objects share), so a lazy object costs no more than a plain one.
+ */
+
+export function lazyRequest(method: string, url: string, httpVersion: string, body: BodyInfo, bytes: HeaderBytes): StoredRequest {
+  const owner = Object.defineProperty({ method, url, httpVersion, body, [source]: bytes }, source, hidden);
+  return Object.defineProperty(owner, 'rawHeaders', requestAccessor) as unknown as StoredRequest;
 }
 
-export function withLazyRequestHeaders<T extends { readonly rawHeaders: readonly string[] }>(owner: Omit<T, 'rawHeaders'>, bytes: HeaderBytes): T {
-  return withLazy(owner, bytes, requestAccessor);
-}
-
-export function withLazyResponseHeaders<T extends { readonly rawHeaders: readonly string[] }>(owner: Omit<T, 'rawHeaders'>, bytes: HeaderBytes): T {
-  return withLazy(owner, bytes, responseAccessor);
+export function lazyResponse(statusCode: number, statusMessage: string, body: BodyInfo, bytes: HeaderBytes): StoredResponse {
+  const owner = Object.defineProperty({ statusCode, statusMessage, body, [source]: bytes }, source, hidden);
+  return Object.defineProperty(owner, 'rawHeaders', responseAccessor) as unknown as StoredResponse;
 }

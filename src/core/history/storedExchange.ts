@@ -1,6 +1,7 @@
 import type { Exchange, RecordedBody, RecordedRequest, RecordedResponse } from '../capture/exchange';
 import { keptLength } from '../capture/exchange';
-import { withLazyRequestHeaders, withLazyResponseHeaders } from './lazyHeaders';
+import { ownCopy } from '../util/ownCopy';
+import { lazyRequest, lazyResponse } from './lazyHeaders';
 import type { HeaderBytes } from './lazyHeaders';
 
 export interface BodyInfo {
@@ -35,10 +36,19 @@ function bodyInfo(body: RecordedBody): BodyInfo {
 }
 
 function storedResponse(response: RecordedResponse, headers: HeaderBytes | undefined): StoredResponse {
-  const fields = { statusCode: response.statusCode, statusMessage: response.statusMessage, body: bodyInfo(response.body) };
-  const stored: Mutable<StoredResponse> = headers ? withLazyResponseHeaders<StoredResponse>(fields, headers) : { ...fields, rawHeaders: response.rawHeaders };
+  const { statusCode, statusMessage } = response;
+  const body = bodyInfo(response.body);
+  const stored: Mutable<StoredResponse> = headers ? lazyResponse(statusCode, statusMessage, body, headers) : { statusCode, statusMessage, body, rawHeaders: response.rawHeaders };
   if (response.synthetic !== undefined) stored.synthetic = response.synthetic;
   return stored;
+}
+
+function storedRequest(request: RecordedRequest, headers: HeaderBytes | undefined): StoredRequest {
+  const { method, httpVersion } = request;
+  // Strings cut from the request head are copied, or the entry would keep the whole head (see ownCopy).
+  const url = ownCopy(request.url);
+  const body = bodyInfo(request.body);
+  return headers ? lazyRequest(method, url, httpVersion, body, headers) : { method, url, httpVersion, body, rawHeaders: request.rawHeaders };
 }
 
 /**
@@ -47,19 +57,18 @@ function storedResponse(response: RecordedResponse, headers: HeaderBytes | undef
  * With `headers` (the encoded record's bytes), the raw headers are read back from those when first
  * needed instead of keeping the captured arrays: a few hundred bytes outside the JS heap rather than
  * some thirty strings the collector copies and keeps for as long as the entry lives (see lazyHeaders.ts).
+ * The usual fields are all in one literal, so the object is built with room for each of them rather
+ * than growing a separate property store; entries live long, and what they weigh the collector marks.
  */
 export function toStoredExchange(exchange: Exchange, headers?: HeaderBytes): StoredExchange {
-  const { request, response, timings, error } = exchange;
-  const requestFields = { method: request.method, url: request.url, httpVersion: request.httpVersion, body: bodyInfo(request.body) };
-  const stored: Mutable<StoredExchange> = {
-    id: exchange.id,
-    startedAt: exchange.startedAt,
-    timings: timings.upstreamHeadersMs === undefined ? { totalMs: timings.totalMs } : { upstreamHeadersMs: timings.upstreamHeadersMs, totalMs: timings.totalMs },
-    clientAddress: exchange.clientAddress,
-    upstream: exchange.upstream,
-    request: headers ? withLazyRequestHeaders<StoredRequest>(requestFields, headers) : { ...requestFields, rawHeaders: request.rawHeaders },
-  };
-  if (response) stored.response = storedResponse(response, headers);
+  const { id, startedAt, upstream, timings, error } = exchange;
+  const shortTimings = timings.upstreamHeadersMs === undefined ? { totalMs: timings.totalMs } : { upstreamHeadersMs: timings.upstreamHeadersMs, totalMs: timings.totalMs };
+  // A tunnel call's client address comes from its X-Forwarded-For header.
+  const clientAddress = ownCopy(exchange.clientAddress);
+  const request = storedRequest(exchange.request, headers);
+  const stored: Mutable<StoredExchange> = exchange.response
+    ? { id, startedAt, timings: shortTimings, clientAddress, upstream, request, response: storedResponse(exchange.response, headers) }
+    : { id, startedAt, timings: shortTimings, clientAddress, upstream, request };
   if (error) stored.error = error.code === undefined ? { kind: error.kind, message: error.message } : { kind: error.kind, message: error.message, code: error.code };
   if (exchange.upgrade !== undefined) stored.upgrade = exchange.upgrade;
   if (exchange.replayOf !== undefined) stored.replayOf = exchange.replayOf;
