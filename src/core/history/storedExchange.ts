@@ -62,13 +62,13 @@ function storedRequest(request: RecordedRequest, headers: HeaderBytes | undefine
  */
 export function toStoredExchange(exchange: Exchange, headers?: HeaderBytes): StoredExchange {
   const { id, startedAt, upstream, timings, error } = exchange;
-  const shortTimings = timings.upstreamHeadersMs === undefined ? { totalMs: timings.totalMs } : { upstreamHeadersMs: timings.upstreamHeadersMs, totalMs: timings.totalMs };
+  const storedTimings = timings.upstreamHeadersMs === undefined ? { totalMs: timings.totalMs } : { upstreamHeadersMs: timings.upstreamHeadersMs, totalMs: timings.totalMs };
   // A tunnel call's client address comes from its X-Forwarded-For header.
   const clientAddress = ownCopy(exchange.clientAddress);
   const request = storedRequest(exchange.request, headers);
   const stored: Mutable<StoredExchange> = exchange.response
-    ? { id, startedAt, timings: shortTimings, clientAddress, upstream, request, response: storedResponse(exchange.response, headers) }
-    : { id, startedAt, timings: shortTimings, clientAddress, upstream, request };
+    ? { id, startedAt, timings: storedTimings, clientAddress, upstream, request, response: storedResponse(exchange.response, headers) }
+    : { id, startedAt, timings: storedTimings, clientAddress, upstream, request };
   if (error) stored.error = error.code === undefined ? { kind: error.kind, message: error.message } : { kind: error.kind, message: error.message, code: error.code };
   if (exchange.upgrade !== undefined) stored.upgrade = exchange.upgrade;
   if (exchange.replayOf !== undefined) stored.replayOf = exchange.replayOf;

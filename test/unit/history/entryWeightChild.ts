@@ -1,19 +1,23 @@
 /*
  * Child process for the entry-weight test (run with --expose-gc): records calls through a real capture
- * proxy into a history store, each call with a large head of its own, half of them through the tunnel's
- * socket with an X-Forwarded-For address, and prints how much JS heap each history entry added.
+ * proxy into a history store, each call with a large head of its own: a third of them through the tunnel's
+ * socket with an X-Forwarded-For address, a third marked as replays, and prints how much JS heap each
+ * history entry added.
  */
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureProxy } from '../../../src/core/capture/captureProxy';
+import { replayHeader, replayHeaderValue } from '../../../src/core/capture/replayMarker';
 import { parseUpstream } from '../../../src/core/config/upstream';
 import { HistoryStore } from '../../../src/core/history/historyStore';
 import { readAll, startServer } from '../../support/httpServers';
 
+/** Both multiples of 3: each kind of call gets the same share. */
 const WARMUP_CALLS = 300;
-const CALLS = 400;
+const CALLS = 450;
 /** Under Node's 16 KiB head limit, which the upstream (a Node server) enforces. */
 const FILLER_BYTES = 12 * 1024;
 
@@ -25,7 +29,12 @@ function collect(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
-function call(target: { port: number } | { socketPath: string }, i: number): Promise<number> {
+interface Target {
+  readonly address: { port: number } | { socketPath: string };
+  readonly replayToken?: string;
+}
+
+function call(target: Target, i: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {
       // Unique per call, so no two heads share a string.
@@ -33,7 +42,8 @@ function call(target: { port: number } | { socketPath: string }, i: number): Pro
       'X-Forwarded-For': `2001:db8::${i.toString(16)}:cafe, 10.0.0.1`,
       'Content-Type': 'application/json',
     };
-    const req = request({ ...target, method: 'POST', path: `/webhooks/github/delivery/${i}?attempt=1`, headers, agent: false }, (res) => {
+    if (target.replayToken) headers[replayHeader] = replayHeaderValue(target.replayToken, { replayOf: randomUUID(), id: randomUUID() });
+    const req = request({ ...target.address, method: 'POST', path: `/webhooks/github/delivery/${i}?attempt=1`, headers, agent: false }, (res) => {
       readAll(res).then(() => resolve(res.statusCode ?? 0), reject);
     });
     req.once('error', reject);
@@ -46,21 +56,28 @@ async function main(): Promise<void> {
   const upstream = await startServer((req, res) => void readAll(req).then(() => res.end('ok')));
   const { store } = await HistoryStore.open(dir, { maxEntries: 10_000 });
   const proxy = await CaptureProxy.start({ upstream: parseUpstream(upstream.origin), maxBodyBytes: 1 << 20, upstreamTimeoutMs: 10_000, onExchange: (exchange) => store.append(exchange) });
-  const tunnel = { socketPath: await proxy.tunnelAddress() };
   const local = { port: proxy.port };
+  const kinds: Target[] = [{ address: local }, { address: { socketPath: await proxy.tunnelAddress() } }, { address: local, replayToken: proxy.replayToken }];
   try {
     // Warm up everything that is allocated once (code, pools), then measure only what entries add.
-    for (let i = 0; i < WARMUP_CALLS; i++) await call(i % 2 ? tunnel : local, i);
+    for (let i = 0; i < WARMUP_CALLS; i++) await call(kinds[i % 3]!, i);
     await store.flush();
     const before = collect();
     const statuses = new Set<number>();
-    for (let i = WARMUP_CALLS; i < WARMUP_CALLS + CALLS; i++) statuses.add(await call(i % 2 ? tunnel : local, i));
+    for (let i = WARMUP_CALLS; i < WARMUP_CALLS + CALLS; i++) statuses.add(await call(kinds[i % 3]!, i));
     await store.flush();
     const after = collect();
-    const addresses = new Set(store.entries().map((entry) => entry.clientAddress));
-    process.stdout.write(
-      `${JSON.stringify({ sent: WARMUP_CALLS + CALLS, entries: store.size, statuses: [...statuses], addresses: addresses.size, heapPerEntry: (after.heapUsed - before.heapUsed) / CALLS, headBytes: FILLER_BYTES })}\n`,
-    );
+    const entries = store.entries();
+    const weight = {
+      sent: WARMUP_CALLS + CALLS,
+      entries: entries.length,
+      statuses: [...statuses],
+      addresses: new Set(entries.map((entry) => entry.clientAddress)).size,
+      replays: entries.filter((entry) => entry.replayOf !== undefined).length,
+      heapPerEntry: (after.heapUsed - before.heapUsed) / CALLS,
+      headBytes: FILLER_BYTES,
+    };
+    process.stdout.write(`${JSON.stringify(weight)}\n`);
   } finally {
     await proxy.close();
     await store.close();
