@@ -1,7 +1,8 @@
 import type { Exchange, RecordedBody } from '../capture/exchange';
 import { keptLength } from '../capture/exchange';
 import { asciiJson, encodeExchangeMeta } from './exchangeMeta';
-import { encodeRecord, HEADER_SIZE, RecordKind, sealRecord, stampRecord } from './recordCodec';
+import { HeaderArena } from './lazyHeaders';
+import { encodeRecord, HEADER_SIZE, RecordKind, recordHeadSize, sealRecord, stampRecord } from './recordCodec';
 import type { EncodedRecord } from './recordCodec';
 import { toStoredExchange } from './storedExchange';
 import type { StoredExchange } from './storedExchange';
@@ -12,6 +13,9 @@ import type { StoredExchange } from './storedExchange';
  * `liveFrom` (see recordCodec.ts). Reading them back is historyReplay.ts.
  */
 
+/** Where captured exchanges' record heads are encoded: the index reads their raw headers back from there. */
+const recordHeads = new HeaderArena();
+
 /**
  * The record, and the exchange as the index keeps it, whose raw headers are read back from the record's
  * own bytes when first needed. The caller stamps the record (`stampRecord`) once it knows seq and liveFrom; the
@@ -21,9 +25,9 @@ export function encodeExchangeRecord(exchange: Exchange): { stored: StoredExchan
   const meta = encodeExchangeMeta(exchange, { request: keptLength(exchange.request.body), response: exchange.response ? keptLength(exchange.response.body) : 0 });
   const bodies = [...piecesOf(exchange.request.body)];
   if (exchange.response) bodies.push(...piecesOf(exchange.response.body));
-  const record = encodeRecord(RecordKind.exchange, meta.text, bodies);
-  const head = record.chunks[0]!;
-  const stored = toStoredExchange(exchange, { bytes: head, start: HEADER_SIZE + meta.headersAt, end: head.length });
+  const place = recordHeads.reserve(recordHeadSize(meta.text));
+  const record = encodeRecord(RecordKind.exchange, meta.text, bodies, place.bytes.subarray(place.start, place.end));
+  const stored = toStoredExchange(exchange, { bytes: place.bytes, start: place.start + HEADER_SIZE + meta.headersAt, end: place.end });
   return { stored, record };
 }
 

@@ -25,23 +25,30 @@ const NEWLINE = 0x0a;
 const SLAB_BYTES = 256 * 1024;
 
 /**
- * Copies header bytes out of a reused read buffer into shared slabs: one Buffer per exchange would cost
- * a heap object and an allocation each. A slab lives as long as any exchange that points into it.
+ * Places header bytes in shared slabs: one Buffer per exchange would cost a heap object and an allocation
+ * each, for as long as the exchange stays in the history. Loading copies them out of a reused read
+ * buffer; capturing encodes each record's head straight into one. A slab lives as long as any exchange
+ * that points into it.
  */
 export class HeaderArena {
   private slab = Buffer.alloc(0);
   private used = 0;
 
-  copy(from: Buffer, start: number, end: number): HeaderBytes {
-    const length = end - start;
+  /** `length` bytes of a slab, for the caller to fill. */
+  reserve(length: number): HeaderBytes {
     if (this.used + length > this.slab.length) {
       this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
       this.used = 0;
     }
-    const at = this.used;
-    from.copy(this.slab, at, start, end);
+    const start = this.used;
     this.used += length;
-    return { bytes: this.slab, start: at, end: at + length };
+    return { bytes: this.slab, start, end: start + length };
+  }
+
+  copy(from: Buffer, start: number, end: number): HeaderBytes {
+    const place = this.reserve(end - start);
+    from.copy(place.bytes, place.start, start, end);
+    return place;
   }
 }
 

@@ -83,14 +83,20 @@ export function recordLength(header: RecordHeader): number {
   return HEADER_SIZE + header.metaLength + header.bodiesLength;
 }
 
+/** The size of the head (header and metadata) of a record with this metadata; throws when it is too large. */
+export function recordHeadSize(meta: string): number {
+  if (meta.length > MAX_META_BYTES) throw new RangeError(`History record metadata is too large (${meta.length} bytes).`);
+  return HEADER_SIZE + meta.length;
+}
+
 /**
  * Lays a record out; `stampRecord`, then `sealRecord`, must follow before it is written. `meta` must be
- * ASCII (see exchangeMeta.ts), so it is copied byte for byte with no encoding pass.
+ * ASCII (see exchangeMeta.ts), so it is copied byte for byte with no encoding pass. The head is written
+ * into `head` when given (`recordHeadSize(meta)` bytes), into a new buffer otherwise.
  */
-export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Buffer[]): EncodedRecord {
+export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Buffer[], head: Buffer = Buffer.allocUnsafe(recordHeadSize(meta))): EncodedRecord {
   const metaLength = meta.length;
-  if (metaLength > MAX_META_BYTES) throw new RangeError(`History record metadata is too large (${metaLength} bytes).`);
-  const head = Buffer.allocUnsafe(HEADER_SIZE + metaLength);
+  if (head.length !== recordHeadSize(meta)) throw new RangeError(`A record head for ${metaLength} bytes of metadata needs ${recordHeadSize(meta)} bytes, got ${head.length}.`);
   head.write(meta, HEADER_SIZE, 'latin1');
   let bodiesLength = 0;
   const chunks: Buffer[] = [head];

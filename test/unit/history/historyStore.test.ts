@@ -77,6 +77,24 @@ describe('HistoryStore', () => {
     return [binary, truncated, noResponse, huge, unicode];
   }
 
+  it('reads every captured call’s headers back from where its record head was encoded, across many shared slabs', async () => {
+    const dir = await dirs.make();
+    const { store } = await open(dir, 1000);
+    // About 2 KB of head each: 600 of them fill several 256 KiB slabs.
+    const headersOf = (i: number): string[] => ['X-Call', String(i), 'X-Pad', `${i}:`.padEnd(2000, 'abcdef'), 'X-Call', `again ${i}`];
+    const calls = Array.from({ length: 600 }, (_, i) => {
+      const exchange = makeExchange(`call-${i}`);
+      return { ...exchange, request: { ...exchange.request, rawHeaders: headersOf(i) }, response: { ...exchange.response!, rawHeaders: ['X-Answer', String(i)] } };
+    });
+    for (const call of calls) store.append(call);
+    await store.flush();
+    for (const [i, call] of calls.entries()) {
+      const stored = store.get(call.id)!;
+      assert.deepEqual(stored.request.rawHeaders, headersOf(i));
+      assert.deepEqual(stored.response?.rawHeaders, ['X-Answer', String(i)]);
+    }
+  });
+
   it('keeps exchanges byte-exact across a reopen, newest first', async () => {
     const dir = await dirs.make();
     const { store, report } = await open(dir);
