@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { describeSourced } from '../core/config/provenance';
 import { configScope, readConfig } from '../config';
+import { describeSourced } from '../core/config/provenance';
 import { probeUpstream } from '../core/config/probeUpstream';
 import { parseUpstream } from '../core/config/upstream';
 import { findAuthtoken } from '../core/tunnel/authtoken';

@@ -1,11 +1,10 @@
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Exchange } from '../../src/core/capture/exchange';
 import { HistoryStore } from '../../src/core/history/historyStore';
 import { historyBytes } from '../support/historyFiles';
 import type { BenchPlan } from './benchConfig';
 import type { HistoryLoadSample } from './historyLoadChild';
+import { sampleFromChild } from './oneShotChild';
 import { webhookBody, webhookHeaders } from './payloads';
 import { median } from './stats';
 
@@ -36,13 +35,10 @@ function sampleExchange(index: number, body: Buffer, rawHeaders: readonly string
   };
 }
 
-function openInFreshProcess(dir: string, maxEntries: number): Promise<HistoryLoadSample> {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'historyLoadChild.js'), [dir, String(maxEntries)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let sample: HistoryLoadSample | undefined;
-    child.once('message', (message: HistoryLoadSample) => (sample = message));
-    child.once('exit', (code) => (sample ? resolve(sample) : reject(new Error(`the history load child exited (${code}) without a figure`))));
-  });
+async function openInFreshProcess(dir: string, maxEntries: number): Promise<HistoryLoadSample> {
+  const sample = await sampleFromChild<HistoryLoadSample | { readonly error: string }>('historyLoadChild.js', [dir, String(maxEntries)], (why) => ({ error: `history load: ${why}` }));
+  if ('error' in sample) throw new Error(sample.error);
+  return sample;
 }
 
 /** Writes `historyLoadEntries` exchanges through the store, closes it, then times opening it in fresh processes. */

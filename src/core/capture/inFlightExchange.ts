@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { ownCopy } from '../util/ownCopy';
 import { BodyRecorder } from './bodyRecorder';
 import type { Exchange, ExchangeError, RecordedBody } from './exchange';
 import type { RequestHead } from './httpHead';
@@ -53,22 +54,26 @@ export class InFlightExchange {
     this.error ??= error;
   }
 
-  /** Builds the record once; later calls return undefined. */
+  /**
+   * Builds the record once; later calls return undefined. The record outlives the call (the history keeps
+   * it), so the strings it keeps that were cut from a head are copied: as views they would keep that whole
+   * head alive (see ownCopy). Raw headers are not: the history keeps them as bytes, not as these strings.
+   */
   take(clientAddress: string, upstreamOrigin: string): Exchange | undefined {
     if (this.recorded) return undefined;
     this.recorded = true;
-    const { head, response } = this;
+    const { head, response, mark } = this;
     return {
-      id: this.mark?.id ?? randomUUID(),
+      id: mark ? ownCopy(mark.id) : randomUUID(),
       startedAt: this.startedAt,
       timings: { upstreamHeadersMs: this.upstreamHeadersMs, totalMs: performance.now() - this.t0 },
-      clientAddress,
+      clientAddress: ownCopy(clientAddress),
       upstream: upstreamOrigin,
-      request: { method: head.method, url: head.target, httpVersion: head.httpVersion, rawHeaders: this.rawHeaders, body: this.requestBody.finish() },
+      request: { method: head.method, url: ownCopy(head.target), httpVersion: head.httpVersion, rawHeaders: this.rawHeaders, body: this.requestBody.finish() },
       response: response && { ...response, body: this.syntheticBody ?? this.responseBody.finish() },
       error: this.error,
       ...(this.upgraded ? { upgrade: true } : {}),
-      replayOf: this.mark?.replayOf,
+      replayOf: mark && ownCopy(mark.replayOf),
     };
   }
 }

@@ -1,5 +1,3 @@
-import { ownCopy } from '../util/ownCopy';
-
 /**
  * How a replay tells the capture proxy what it replays: one request header carrying the proxy's secret token,
  * the original exchange's id and the id to record the replay under. The token (random per proxy) keeps an
@@ -23,8 +21,7 @@ export function takeReplayMark(rawHeaders: readonly string[], token: string): { 
     const [given, replayOf, id] = rawHeaders[i + 1]!.split(' ');
     const rest = [...rawHeaders.slice(0, i), ...rawHeaders.slice(i + 2)];
     if (given !== token || !replayOf || !id) return { rawHeaders: rest };
-    // The history keeps both ids as long as the replay: as views into the head they would keep all of it.
-    return { rawHeaders: rest, mark: { replayOf: ownCopy(replayOf), id: ownCopy(id) } };
+    return { rawHeaders: rest, mark: { replayOf, id } };
   }
   return { rawHeaders };
 }

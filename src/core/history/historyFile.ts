@@ -1,11 +1,11 @@
 import { constants, ftruncateSync, writevSync } from 'node:fs';
-import { encodeSegmentRecord } from './historyRecords';
-import { MAX_GENERATION, RECORD_MAGIC, RecordKind, UNCOMMITTED_MAGIC } from './recordCodec';
 import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { scanRecords } from './historyScan';
 import type { ScanBuffers } from './chunkReader';
+import { encodeSegmentRecord } from './historyRecords';
+import { scanRecords } from './historyScan';
 import type { RecordVisitor, ScanResult } from './historyScan';
+import { MAX_GENERATION, RECORD_MAGIC, RecordKind, UNCOMMITTED_MAGIC } from './recordCodec';
 
 /** The log file being appended to; older segments sit beside it (see historyLog.ts). */
 export const HISTORY_FILE_NAME = 'history.log';
@@ -105,11 +105,7 @@ export class HistoryFile {
   appendSync(chunks: readonly Buffer[], length: number): number {
     const offset = this.end;
     try {
-      if (this.generation === 0) writeAllSync(this.handle.fd, chunks, offset, length);
-      else {
-        writeAllSync(this.handle.fd, uncommitted(chunks), offset, length);
-        writeAllSync(this.handle.fd, [RECORD_MAGIC], offset, RECORD_MAGIC.length);
-      }
+      for (const write of this.writesFor(chunks, offset, length)) writeAllSync(this.handle.fd, write.chunks, write.position, write.length);
     } catch (error) {
       // Cut a partial write off so later appends do not follow garbage.
       try {
@@ -120,19 +116,13 @@ export class HistoryFile {
       }
       throw error;
     }
-    this.end = offset + length;
-    this.physicalEnd = Math.max(this.physicalEnd, this.end);
-    return offset;
+    return this.appended(offset, length);
   }
 
   async append(chunks: readonly Buffer[], length: number): Promise<number> {
     const offset = this.end;
     try {
-      if (this.generation === 0) await writeAll(this.handle, chunks, offset, length);
-      else {
-        await writeAll(this.handle, uncommitted(chunks), offset, length);
-        await writeAll(this.handle, [RECORD_MAGIC], offset, RECORD_MAGIC.length);
-      }
+      for (const write of this.writesFor(chunks, offset, length)) await writeAll(this.handle, write.chunks, write.position, write.length);
     } catch (error) {
       await this.handle.truncate(offset).then(
         () => (this.physicalEnd = offset),
@@ -140,6 +130,22 @@ export class HistoryFile {
       );
       throw error;
     }
+    return this.appended(offset, length);
+  }
+
+  /**
+   * The writes that put a batch at `offset`: as it is into a file never reused; into a reused one, the
+   * batch with its first magic zeroed, then that magic once the rest is in (see recordCodec.ts).
+   */
+  private writesFor(chunks: readonly Buffer[], offset: number, length: number): readonly PositionedWrite[] {
+    if (this.generation === 0) return [{ chunks, position: offset, length }];
+    return [
+      { chunks: uncommitted(chunks), position: offset, length },
+      { chunks: [RECORD_MAGIC], position: offset, length: RECORD_MAGIC.length },
+    ];
+  }
+
+  private appended(offset: number, length: number): number {
     this.end = offset + length;
     this.physicalEnd = Math.max(this.physicalEnd, this.end);
     return offset;
@@ -217,10 +223,13 @@ export class HistoryFile {
   }
 }
 
-/**
- * A batch for a reused file as first written: its first magic zeroed, written once the rest is in the
- * file (see recordCodec.ts). A batch always starts with a record's header.
- */
+interface PositionedWrite {
+  readonly chunks: readonly Buffer[];
+  readonly position: number;
+  readonly length: number;
+}
+
+/** A batch with its first magic zeroed. A batch always starts with a record's header. */
 function uncommitted(chunks: readonly Buffer[]): readonly Buffer[] {
   const [head, ...rest] = chunks;
   if (!head || head.length < RECORD_MAGIC.length || !head.subarray(0, RECORD_MAGIC.length).equals(RECORD_MAGIC)) throw new Error('A history write must start with a record.');

@@ -231,9 +231,10 @@ export class HistoryLog {
   async close(): Promise<void> {
     await this.removals.idle();
     // The spare stays on disk: the next load finds nothing live in it and makes it the spare again.
-    const spare = this.spare;
+    const files = [...this.sealed, this.current].map((segment) => segment.file);
+    if (this.spare) files.push(this.spare);
     this.spare = undefined;
-    await Promise.all([...this.sealed, this.current].map((segment) => segment.file.close()).concat(spare ? [spare.close()] : []));
+    await Promise.all(files.map((file) => file.close()));
   }
 }
 

@@ -9,8 +9,9 @@ import type { StoredExchange } from './storedExchange';
 
 /**
  * The records of the log: an exchange (metadata, then both bodies raw), a deletion, the base that a
- * compacted log starts with, or the segment record that a reused file starts with. Evicting the oldest entries writes nothing: every record carries
- * `liveFrom` (see recordCodec.ts). Reading them back is historyReplay.ts.
+ * compacted log starts with, or the segment record that a reused file starts with. Evicting the oldest
+ * entries writes nothing: every record carries `liveFrom` (see recordCodec.ts). Reading them back is
+ * historyReplay.ts.
  */
 
 /** Where captured exchanges' record heads are encoded: the index reads their raw headers back from there. */
@@ -18,8 +19,8 @@ const recordHeads = new HeaderArena();
 
 /**
  * The record, and the exchange as the index keeps it, whose raw headers are read back from the record's
- * own bytes when first needed. The caller stamps the record (`stampRecord`) once it knows seq and liveFrom; the
- * writer seals it (`sealRecord`) for the file it goes to.
+ * own bytes when first needed. The caller stamps the record (`stampRecord`) once it knows seq and
+ * liveFrom; the writer seals it (`sealRecord`) for the file it goes to.
  */
 export function encodeExchangeRecord(exchange: Exchange): { stored: StoredExchange; record: EncodedRecord } {
   const meta = encodeExchangeMeta(exchange, { request: keptLength(exchange.request.body), response: exchange.response ? keptLength(exchange.response.body) : 0 });

@@ -20,8 +20,8 @@ type WrittenEntry = Entry & { location: RecordLocation };
  * a few µs for a small webhook and ~60-100 µs for 256 KB. Handing such writes to the thread pool cost more
  * in the bench, not less: the hand-off each way, and bodies held until the write completes, which makes
  * them outlive young-generation collections (256 KB bodies, measured when this was chosen: capture cost
- * ~1.5× the pass-through's CPU per exchange with synchronous writes, over 2× with asynchronous ones). Larger batches go to the thread pool so the
- * extension host never stalls on a big write.
+ * ~1.5× the pass-through's CPU per exchange with synchronous writes, over 2× with asynchronous ones).
+ * Larger batches go to the thread pool so the extension host never stalls on a big write.
  */
 const SYNC_WRITE_MAX_BYTES = 512 * 1024;
 /**

@@ -92,11 +92,13 @@ export function recordHeadSize(meta: string): number {
 /**
  * Lays a record out; `stampRecord`, then `sealRecord`, must follow before it is written. `meta` must be
  * ASCII (see exchangeMeta.ts), so it is copied byte for byte with no encoding pass. The head is written
- * into `head` when given (`recordHeadSize(meta)` bytes), into a new buffer otherwise.
+ * into `into` when given (`recordHeadSize(meta)` bytes), into a new buffer otherwise.
  */
-export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Buffer[], head: Buffer = Buffer.allocUnsafe(recordHeadSize(meta))): EncodedRecord {
+export function encodeRecord(kind: RecordKind, meta: string, bodies: readonly Buffer[], into?: Buffer): EncodedRecord {
   const metaLength = meta.length;
-  if (head.length !== recordHeadSize(meta)) throw new RangeError(`A record head for ${metaLength} bytes of metadata needs ${recordHeadSize(meta)} bytes, got ${head.length}.`);
+  const headSize = recordHeadSize(meta);
+  const head = into ?? Buffer.allocUnsafe(headSize);
+  if (head.length !== headSize) throw new RangeError(`A record head for ${metaLength} bytes of metadata needs ${headSize} bytes, got ${head.length}.`);
   head.write(meta, HEADER_SIZE, 'latin1');
   let bodiesLength = 0;
   const chunks: Buffer[] = [head];

@@ -1,6 +1,5 @@
 import type { Exchange, RecordedBody, RecordedRequest, RecordedResponse } from '../capture/exchange';
 import { keptLength } from '../capture/exchange';
-import { ownCopy } from '../util/ownCopy';
 import { lazyRequest, lazyResponse } from './lazyHeaders';
 import type { HeaderBytes } from './lazyHeaders';
 
@@ -44,9 +43,7 @@ function storedResponse(response: RecordedResponse, headers: HeaderBytes | undef
 }
 
 function storedRequest(request: RecordedRequest, headers: HeaderBytes | undefined): StoredRequest {
-  const { method, httpVersion } = request;
-  // Strings cut from the request head are copied, or the entry would keep the whole head (see ownCopy).
-  const url = ownCopy(request.url);
+  const { method, url, httpVersion } = request;
   const body = bodyInfo(request.body);
   return headers ? lazyRequest(method, url, httpVersion, body, headers) : { method, url, httpVersion, body, rawHeaders: request.rawHeaders };
 }
@@ -61,10 +58,8 @@ function storedRequest(request: RecordedRequest, headers: HeaderBytes | undefine
  * than growing a separate property store; entries live long, and what they weigh the collector marks.
  */
 export function toStoredExchange(exchange: Exchange, headers?: HeaderBytes): StoredExchange {
-  const { id, startedAt, upstream, timings, error } = exchange;
+  const { id, startedAt, clientAddress, upstream, timings, error } = exchange;
   const storedTimings = timings.upstreamHeadersMs === undefined ? { totalMs: timings.totalMs } : { upstreamHeadersMs: timings.upstreamHeadersMs, totalMs: timings.totalMs };
-  // A tunnel call's client address comes from its X-Forwarded-For header.
-  const clientAddress = ownCopy(exchange.clientAddress);
   const request = storedRequest(exchange.request, headers);
   const stored: Mutable<StoredExchange> = exchange.response
     ? { id, startedAt, timings: storedTimings, clientAddress, upstream, request, response: storedResponse(exchange.response, headers) }

@@ -1,8 +1,8 @@
 /*
  * Child process for the crash test: appends `crashExchange(0..count-1)` one at a time (into a history of
- * `maxEntries`, 10,000 unless given) and reports each
- * step on stdout, so the parent can SIGKILL it at a known point. Pipe writes are synchronous on POSIX,
- * so a line the parent has read describes a step this process has already taken.
+ * `maxEntries`, 10,000 unless given) and reports each step on stdout, so the parent can SIGKILL it at a
+ * known point. Pipe writes are synchronous on POSIX, so a line the parent has read describes a step
+ * this process has already taken.
  */
 import { HistoryStore } from '../../../src/core/history/historyStore';
 import { crashExchange } from './historyFixtures';

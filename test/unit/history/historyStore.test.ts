@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { BodyRecorder } from '../../../src/core/capture/bodyRecorder';
 import type { Exchange } from '../../../src/core/capture/exchange';
 import { HistoryStore } from '../../../src/core/history/historyStore';
-import { RECORD_MAGIC } from '../../../src/core/history/recordCodec';
 import type { HistoryChange, HistoryLoadReport } from '../../../src/core/history/historyStore';
+import { RECORD_MAGIC } from '../../../src/core/history/recordCodec';
 import { historyBytes, historyFiles } from '../../support/historyFiles';
 import { allByteValues, makeExchange, patternBytes, TempDirs } from './historyFixtures';
 
