@@ -70,7 +70,7 @@ export class InFlightExchange {
       clientAddress: ownCopy(clientAddress),
       upstream: upstreamOrigin,
       request: { method: head.method, url: ownCopy(head.target), httpVersion: head.httpVersion, rawHeaders: this.rawHeaders, body: this.requestBody.finish() },
-      response: response && { ...response, body: this.syntheticBody ?? this.responseBody.finish() },
+      response: response && { ...response, statusMessage: ownCopy(response.statusMessage), body: this.syntheticBody ?? this.responseBody.finish() },
       error: this.error,
       ...(this.upgraded ? { upgrade: true } : {}),
       replayOf: mark && ownCopy(mark.replayOf),

@@ -1,8 +1,8 @@
 /*
  * Child process for the entry-weight test (run with --expose-gc): records calls through a real capture
  * proxy into a history store, each call with a large head of its own: a third of them through the tunnel's
- * socket with an X-Forwarded-For address, a third marked as replays, and prints how much JS heap each
- * history entry added.
+ * socket with an X-Forwarded-For address, a third marked as replays, each answered with a large head
+ * and a status text of its own, and prints how much JS heap each history entry added.
  */
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
@@ -53,7 +53,13 @@ function call(target: Target, i: number): Promise<number> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'entry-weight-'));
-  const upstream = await startServer((req, res) => void readAll(req).then(() => res.end('ok')));
+  const upstream = await startServer((req, res) => {
+    void readAll(req).then(() => {
+      const call = req.url?.split('/').at(-1)?.split('?')[0] ?? '';
+      res.writeHead(200, `OK, stored as delivery ${call}`, { 'X-Filler': `${call}-`.padEnd(FILLER_BYTES, 'klmnopqrst') });
+      res.end('ok');
+    });
+  });
   const { store } = await HistoryStore.open(dir, { maxEntries: 10_000 });
   const proxy = await CaptureProxy.start({ upstream: parseUpstream(upstream.origin), maxBodyBytes: 1 << 20, upstreamTimeoutMs: 10_000, onExchange: (exchange) => store.append(exchange) });
   const local = { port: proxy.port };
